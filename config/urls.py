@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Site
+
+from workflows.flows import DecisionFlow
+from workflows.viewsets import DecisionAppViewset
+
+site = Site(
+    title=_("Major administrative decisions"),
+    primary_color="#b71c1c",
+    secondary_color="#c62828",
+    viewsets=[
+        DecisionAppViewset(DecisionFlow, icon="gavel"),
+    ],
+)
+
+urlpatterns = [
+    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class DecisionsConfig(AppConfig):
+    name = "decisions"
+    verbose_name = _("Major administrative decisions")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the rulebook check)
+        from .roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="juece_ensure_roles")

@@ -1,0 +1,422 @@
+"""Domain records of a major administrative decision.
+
+Workflow state (viewflow's Process and Task) is kept apart: a Decision points to its process, and
+every record here says who made it, when, and on which draft version.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import rulebook
+from .rulebook import (
+    AdoptionStatus,
+    DecisionStatus,
+    HeadDecision,
+    MeetingKind,
+    ParticipationMethod,
+    ProposalSource,
+    ReviewOutcome,
+    Stage,
+)
+
+User = settings.AUTH_USER_MODEL
+
+
+class ImmutableRecord(models.Model):
+    """A record that, once written, is never changed: history is appended, not rewritten."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("%(record)s is an immutable record.")
+                                  % {"record": self._meta.verbose_name})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("%(record)s is an immutable record.")
+                              % {"record": self._meta.verbose_name})
+
+
+class Decision(models.Model):
+    """A major administrative decision and what Arts. 10-13 require of its proposal."""
+
+    title = models.CharField(_("title"), max_length=200)
+    proposal_source = models.CharField(
+        _("source of the proposal"), max_length=20, choices=ProposalSource.choices
+    )
+    lead_unit = models.CharField(_("lead unit"), max_length=120)
+    problem = models.TextField(_("problem and reasons"))
+    legal_basis = models.JSONField(_("legal basis"), default=list)
+    plan = models.TextField(_("preliminary plan"))
+    necessity = models.TextField(_("necessity and feasibility"))
+    alternatives = models.TextField(_("alternative plans"), blank=True)
+
+    needs_public_participation = models.BooleanField(_("public participation needed"),
+                                                     default=True)
+    needs_expert_input = models.BooleanField(_("expert input needed"), default=False)
+    needs_risk_assessment = models.BooleanField(_("risk assessment needed"), default=False)
+
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices,
+                             default=Stage.INITIATION, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=DecisionStatus.choices,
+                              default=DecisionStatus.ACTIVE, db_index=True)
+
+    drafter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("drafter"))
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                                 blank=True, verbose_name=_("legality reviewer"))
+    risk_assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                      null=True, blank=True, verbose_name=_("risk assessor"))
+    experts = models.ManyToManyField(User, related_name="+", blank=True,
+                                     verbose_name=_("experts"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    current_version = models.ForeignKey("DraftVersion", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+",
+                                        verbose_name=_("current draft version"))
+    process = models.OneToOneField("viewflow.Process", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="decision")
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-created_at", "-id"]
+        permissions = rulebook.STAGE_PERMISSIONS
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == Stage.ARCHIVED
+
+    def needs(self, stage: str) -> bool:
+        return {
+            Stage.PUBLIC_PARTICIPATION: self.needs_public_participation,
+            Stage.EXPERT_INPUT: self.needs_expert_input,
+            Stage.RISK_ASSESSMENT: self.needs_risk_assessment,
+        }[stage]
+
+
+class UnitDisagreement(models.Model):
+    """Art. 13: unresolved disagreements between units, each side and its reasons."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE,
+                                 related_name="disagreements")
+    issue = models.TextField(_("issue in dispute"))
+    positions = models.TextField(_("each side's position"))
+    reasons = models.TextField(_("reasons"))
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disagreement between units")
+        verbose_name_plural = _("disagreements between units")
+
+
+class StageSkip(models.Model):
+    """A stage switched off for a decision: who decided and why."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="stage_skips")
+    stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage switched off")
+        verbose_name_plural = _("stages switched off")
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="stage_skip_reason_required"),
+            models.CheckConstraint(
+                condition=Q(stage__in=[s.value for s in rulebook.CONSULTATION_STAGES]),
+                name="stage_skip_only_consultation",
+            ),
+        ]
+
+
+class DraftVersion(ImmutableRecord):
+    """One immutable revision of the draft text and its attachments, sealed by SHA-256."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("draft text"))
+    note = models.TextField(_("explanation of the revision"), blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
+        ordering = ["decision_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"],
+                                    name="draft_version_number_unique"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                                   name="draft_version_sha256_hex"),
+        ]
+
+    def __str__(self):
+        return f"v{self.number} ({self.sha256[:12]})"
+
+
+class DraftAttachment(ImmutableRecord):
+    """A file belonging to one draft version; carried into later versions unchanged."""
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT,
+                                related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["version_id", "name", "id"]
+
+
+class PublicParticipation(models.Model):
+    """Arts. 14-18: how the public was consulted, and for how long."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
+                                 related_name="participations")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=20, choices=ParticipationMethod.choices)
+    window_start = models.DateField(_("window opens"))
+    window_end = models.DateField(_("window closes"))
+    shortening_reason = models.TextField(_("reason for a window under 30 days"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public participation")
+        verbose_name_plural = _("public participation")
+        constraints = [
+            models.CheckConstraint(condition=Q(window_end__gte=models.F("window_start")),
+                                   name="participation_window_ordered"),
+        ]
+
+    @property
+    def window_days(self) -> int:
+        return (self.window_end - self.window_start).days + 1
+
+
+class PublicComment(models.Model):
+    """Art. 17: every comment kept, with its source and whether it was adopted, and why."""
+
+    participation = models.ForeignKey(PublicParticipation, on_delete=models.PROTECT,
+                                      related_name="comments")
+    source = models.CharField(_("source"), max_length=200)
+    text = models.TextField(_("comment"))
+    adoption = models.CharField(_("adoption"), max_length=20, choices=AdoptionStatus.choices)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("public comment")
+        verbose_name_plural = _("public comments")
+        ordering = ["id"]
+
+
+class ExpertOpinion(models.Model):
+    """Art. 20: a written opinion signed by the expert himself."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
+                                 related_name="expert_opinions")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    opinion = models.TextField(_("opinion"))
+    signature = models.CharField(_("signature"), max_length=100)
+    signed_at = models.DateTimeField(auto_now_add=True)
+    adoption = models.CharField(_("adoption"), max_length=20, choices=AdoptionStatus.choices,
+                                default=AdoptionStatus.PENDING)
+    adoption_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("expert opinion")
+        verbose_name_plural = _("expert opinions")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(signature=""), name="expert_opinion_signed"),
+        ]
+
+
+class RiskAssessment(models.Model):
+    """Arts. 22-24: risk points, measures, response plan, and whether the risk is controllable."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
+                                 related_name="risk_assessments")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    risk_points = models.TextField(_("risk points"))
+    measures = models.TextField(_("prevention measures"))
+    response_plan = models.TextField(_("response plan"))
+    controllable = models.BooleanField(_("risk controllable"))
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        ordering = ["assessed_at", "id"]
+
+
+class LegalReview(ImmutableRecord):
+    """Arts. 25-28: the legality review body's own signed opinion on one draft version."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reviews")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReviewOutcome.choices)
+    opinion_authority = models.TextField(_("opinion on authority"))
+    opinion_procedure = models.TextField(_("opinion on procedure"))
+    opinion_content = models.TextField(_("opinion on content"))
+    risk_statement = models.TextField(_("legal risk stated"), blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("legality review")
+        verbose_name_plural = _("legality reviews")
+        ordering = ["reviewed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome=ReviewOutcome.LAWFUL_WITH_RISK) | ~Q(risk_statement=""),
+                name="review_risk_stated",
+            ),
+            models.UniqueConstraint(fields=["id", "draft_version", "outcome"],
+                                    name="review_identity_for_meeting"),
+        ]
+
+    @property
+    def clears_the_gate(self) -> bool:
+        return self.outcome in rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE
+
+
+class CounselOpinion(ImmutableRecord):
+    """Art. 27: outside counsel's legal opinion, kept apart from the review body's own."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
+                                 related_name="counsel_opinions")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    counsel = models.CharField(_("outside counsel"), max_length=200)
+    opinion = models.TextField(_("legal opinion"))
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outside counsel's opinion")
+        verbose_name_plural = _("outside counsel's opinions")
+        ordering = ["recorded_at", "id"]
+
+
+class Meeting(ImmutableRecord):
+    """Arts. 29-31: the meeting of the decision organ; the head speaks last."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="meetings")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(LegalReview, on_delete=models.PROTECT, related_name="+")
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices)
+    meeting_date = models.DateField(_("meeting date"))
+    kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices)
+    head = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("head"))
+    attendees = models.ManyToManyField(User, related_name="+", verbose_name=_("attending members"))
+    head_decision = models.CharField(_("head's decision"), max_length=20,
+                                     choices=HeadDecision.choices)
+    head_reason = models.TextField(_("head's reason"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting record")
+        verbose_name_plural = _("meeting records")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_outcome__in=[o.value for o in
+                                                rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE]),
+                name="meeting_needs_lawful_review",
+            ),
+        ]
+
+
+class MemberPositionRecord(ImmutableRecord):
+    """Art. 30: each member's position, dissent included, with reasons."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="positions")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(_("position"), max_length=20,
+                                choices=rulebook.MemberPosition.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("member's position")
+        verbose_name_plural = _("members' positions")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_position_per_member"),
+        ]
+
+
+class Publication(ImmutableRecord):
+    """Art. 32: the published text, and how public and expert opinions were adopted."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT,
+                                    related_name="publication")
+    draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField(_("published on"))
+    published_text = models.TextField(_("published text"))
+    adoption_explanation = models.TextField(_("explanation of how opinions were adopted"))
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+
+class AcceptanceReturn(ImmutableRecord):
+    """Art. 12: the office returned the proposal to the drafter, with its reasons."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="returns")
+    reason = models.TextField(_("reason"))
+    returned_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["returned_at", "id"]
+
+
+class AuditEvent(ImmutableRecord):
+    """One attributable act: who, what, on which decision and task, before and after."""
+
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                              verbose_name=_("actor"))
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events",
+                                 null=True, blank=True)
+    task = models.ForeignKey("viewflow.Task", on_delete=models.PROTECT, related_name="+",
+                             null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["decision", "id"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"

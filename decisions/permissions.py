@@ -1,0 +1,132 @@
+"""Who may do what, per decision: every grant and revoke of a stage permission lives here.
+
+Stage permissions are object permissions (django-guardian) on the decision, never global, so a
+reviewer of one decision has no power over another.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from . import rulebook
+from .audit import audit_record
+from .models import Decision
+from .rulebook import Role, Stage
+
+VIEW = f"decisions.{rulebook.VIEW_PERMISSION}"
+
+
+def role_group(role: str) -> Group:
+    group, _created = Group.objects.get_or_create(name=str(role))
+    return group
+
+
+def has_role(user, role: str) -> bool:
+    return user.is_active and user.groups.filter(name=str(role)).exists()
+
+
+def can_view(user, decision: Decision) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW, decision)
+
+
+def can_act(user, stage: str, decision: Decision) -> bool:
+    """Object permission only: a global grant of a stage permission counts for nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return _object_perm(user, rulebook.stage_permission(stage), decision)
+
+
+def require_act(user, stage: str, decision: Decision) -> None:
+    if not can_act(user, stage, decision):
+        raise PermissionDenied(
+            _("You may not act at the stage “%(stage)s” of this decision.")
+            % {"stage": Stage(stage).label}
+        )
+
+
+def decisions_visible_to(user):
+    """Decisions ``user`` may read: his object grants, or every one for the auditor role."""
+    return get_objects_for_user(user, VIEW, klass=Decision, accept_global_perms=True)
+
+
+def _object_perm(user, perm: str, decision: Decision) -> bool:
+    from guardian.core import ObjectPermissionChecker
+
+    cache = getattr(user, "_juece_perm_checkers", None)
+    if cache is None:
+        cache = user._juece_perm_checkers = {}
+    checker = cache.get(decision.pk)
+    if checker is None:
+        checker = cache[decision.pk] = ObjectPermissionChecker(user)
+    return checker.has_perm(perm.split(".", 1)[1], decision)
+
+
+def forget_cached_permissions(user) -> None:
+    for attr in ("_juece_perm_checkers", "_viewflow_per_object_perm_cache", "_perm_cache",
+                 "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def grant(decision: Decision, holder, *stages: str, acting_user, task=None) -> None:
+    """Give ``holder`` (a user or a role group) view and the given stage permissions."""
+    perms = [VIEW, *(rulebook.stage_permission(stage) for stage in stages)]
+    for perm in perms:
+        assign_perm(perm, holder, decision)
+    if not isinstance(holder, Group):
+        forget_cached_permissions(holder)
+    audit_record(
+        action="permission_grant", actor=acting_user, decision=decision, task=task,
+        after={"holder": _holder_label(holder), "permissions": perms},
+    )
+
+
+def revoke(decision: Decision, holder, *stages: str, acting_user, task=None) -> None:
+    perms = [rulebook.stage_permission(stage) for stage in stages]
+    for perm in perms:
+        remove_perm(perm, holder, decision)
+    if not isinstance(holder, Group):
+        forget_cached_permissions(holder)
+    audit_record(
+        action="permission_revoke", actor=acting_user, decision=decision, task=task,
+        before={"holder": _holder_label(holder), "permissions": perms},
+    )
+
+
+def _holder_label(holder) -> str:
+    if isinstance(holder, Group):
+        return f"group:{holder.name}"
+    return f"user:{holder.get_username()}"
+
+
+# The grants each step of the procedure makes.
+
+def grant_for_initiation(decision: Decision, *, acting_user) -> None:
+    """The drafter of the lead unit completes, consults the public on, and revises his draft."""
+    grant(decision, decision.drafter, Stage.INITIATION, Stage.PUBLIC_PARTICIPATION,
+          Stage.REVISION, acting_user=acting_user)
+
+
+def grant_for_acceptance(decision: Decision, *, acting_user, task=None) -> None:
+    grant(decision, role_group(Role.OFFICE), Stage.ACCEPTANCE, acting_user=acting_user, task=task)
+
+
+def grant_after_acceptance(decision: Decision, *, acting_user, task=None) -> None:
+    """The office's assignments: reviewer, experts, risk assessor; then the meeting and office."""
+    grant(decision, decision.reviewer, Stage.LEGAL_REVIEW, acting_user=acting_user, task=task)
+    for expert in decision.experts.all():
+        grant(decision, expert, Stage.EXPERT_INPUT, acting_user=acting_user, task=task)
+    if decision.risk_assessor_id:
+        grant(decision, decision.risk_assessor, Stage.RISK_ASSESSMENT,
+              acting_user=acting_user, task=task)
+    grant(decision, role_group(Role.SECRETARY), Stage.COLLECTIVE_DECISION,
+          acting_user=acting_user, task=task)
+    grant(decision, role_group(Role.OFFICE), Stage.PUBLICATION, acting_user=acting_user, task=task)
+    grant(decision, role_group(Role.MEMBER), acting_user=acting_user, task=task)
+    grant(decision, role_group(Role.HEAD), acting_user=acting_user, task=task)
+
+
+def require_role(user, role: str, message: str) -> None:
+    if user is None or not has_role(user, role):
+        raise PermissionDenied(message)

@@ -1,0 +1,180 @@
+"""The rulebook: the statute in one place.
+
+Stage order, the article each stage comes from, who acts at it, the period it is given and the
+permission that gates it. Every other module reads stage names, numbers of days and permission
+codenames from here (《重大行政决策程序暂行条例》, State Council Decree No. 713, 2019).
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    INITIATION = "initiation", _("Initiation")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    PUBLIC_PARTICIPATION = "public_participation", _("Public participation")
+    EXPERT_INPUT = "expert_input", _("Expert input")
+    RISK_ASSESSMENT = "risk_assessment", _("Risk assessment")
+    LEGAL_REVIEW = "legal_review", _("Legality review")
+    REVISION = "revision", _("Revision")
+    COLLECTIVE_DECISION = "collective_decision", _("Collective decision")
+    PUBLICATION = "publication", _("Publication")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Role(models.TextChoices):
+    DRAFTER = "drafter", _("Drafter (lead unit)")
+    OFFICE = "office", _("Office of the decision organ")
+    REVIEWER = "reviewer", _("Legality reviewer")
+    EXPERT = "expert", _("Expert")
+    RISK_ASSESSOR = "risk_assessor", _("Risk assessor")
+    MEMBER = "member", _("Member of the decision organ")
+    SECRETARY = "secretary", _("Meeting secretary")
+    HEAD = "head", _("Head of the decision organ")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class DecisionStatus(models.TextChoices):
+    ACTIVE = "active", _("In procedure")
+    PUBLISHED = "published", _("Adopted and published")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class ReviewOutcome(models.TextChoices):
+    LAWFUL = "lawful", _("Lawful")
+    UNLAWFUL = "unlawful", _("Unlawful")
+    LAWFUL_WITH_RISK = "lawful_with_risk", _("Lawful, with the legal risk stated")
+    RETURNED = "returned", _("Returned for more material")
+
+
+#: Art. 28: only these outcomes let a draft go to the decision organ.
+REVIEW_OUTCOMES_CLEARING_THE_GATE = frozenset(
+    {ReviewOutcome.LAWFUL, ReviewOutcome.LAWFUL_WITH_RISK}
+)
+
+
+class MemberPosition(models.TextChoices):
+    AGREE = "agree", _("Agree")
+    DISAGREE = "disagree", _("Disagree")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class HeadDecision(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    REVISE = "revise", _("Revise and discuss again")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class AdoptionStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet decided")
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class ProposalSource(models.TextChoices):
+    LEADER = "leader", _("Proposed by a leader")
+    DEPARTMENT = "department", _("Proposed by a department or village")
+    DEPUTIES = "deputies", _("Deputies' or members' proposal")
+    CITIZEN = "citizen", _("Citizens' letter or suggestion")
+    OTHER = "other", _("Other")
+
+
+class ParticipationMethod(models.TextChoices):
+    WRITTEN = "written", _("Written consultation")
+    ONLINE = "online", _("Open online consultation")
+    SYMPOSIUM = "symposium", _("Symposium")
+    HEARING = "hearing", _("Hearing")
+    SURVEY = "survey", _("Survey")
+    COURTYARD = "courtyard", _("Courtyard meeting")
+
+
+class MeetingKind(models.TextChoices):
+    LEADERSHIP = "leadership", _("Leadership team meeting")
+    PARTY_COMMITTEE = "party_committee", _("Party committee meeting")
+    EXECUTIVE = "executive", _("Executive meeting of the government")
+
+
+#: Art. 15: an open consultation window is generally at least 30 days.
+PUBLIC_CONSULTATION_MIN_DAYS = 30
+#: Art. 26: the legality reviewer is generally given at least 7 working days.
+LEGAL_REVIEW_MIN_WORKING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class StageRule:
+    stage: Stage
+    article: str
+    actor: Role
+    period_days: int
+    working_days: bool
+    period_source: str
+    permission: str | None
+
+    @property
+    def permission_label(self) -> str:
+        return f"decisions.{self.permission}" if self.permission else ""
+
+
+RULES: tuple[StageRule, ...] = (
+    StageRule(Stage.INITIATION, "Arts. 10-13", Role.DRAFTER, 10, True,
+              "local rule: the lead unit completes the proposal", "act_initiation"),
+    StageRule(Stage.ACCEPTANCE, "Art. 12", Role.OFFICE, 5, True,
+              "local rule: the office accepts or returns a proposal", "act_acceptance"),
+    StageRule(Stage.PUBLIC_PARTICIPATION, "Arts. 14-18", Role.DRAFTER, 45, False,
+              "Art. 15: consultation window generally >= 30 days, plus the adoption write-up",
+              "act_public_participation"),
+    StageRule(Stage.EXPERT_INPUT, "Arts. 19-21", Role.EXPERT, 10, True,
+              "local rule: written, signed expert opinion", "act_expert_input"),
+    StageRule(Stage.RISK_ASSESSMENT, "Arts. 22-24", Role.RISK_ASSESSOR, 15, True,
+              "local rule: risk assessment report", "act_risk_assessment"),
+    StageRule(Stage.LEGAL_REVIEW, "Arts. 25-28", Role.REVIEWER, 15, True,
+              "local rule: 15 working days, extendable once by 10; Art. 26 minimum 7",
+              "act_legal_review"),
+    StageRule(Stage.REVISION, "Art. 28", Role.DRAFTER, 10, True,
+              "local rule: the lead unit revises per the opinion", "act_revision"),
+    StageRule(Stage.COLLECTIVE_DECISION, "Arts. 29-31", Role.SECRETARY, 20, True,
+              "local rule: submitted to the next meeting of the decision organ",
+              "act_collective_decision"),
+    StageRule(Stage.PUBLICATION, "Art. 32", Role.OFFICE, 20, True,
+              "Art. 32: published in time; local rule 20 working days", "act_publication"),
+    StageRule(Stage.ARCHIVED, "Art. 33", Role.OFFICE, 30, False,
+              "Art. 33: filed promptly and completely", None),
+)
+
+RULES_BY_STAGE: dict[str, StageRule] = {rule.stage.value: rule for rule in RULES}
+STAGE_ORDER: tuple[str, ...] = tuple(rule.stage.value for rule in RULES)
+
+#: Stages that may run side by side after acceptance (Arts. 14-24).
+CONSULTATION_STAGES: tuple[Stage, ...] = (
+    Stage.PUBLIC_PARTICIPATION,
+    Stage.EXPERT_INPUT,
+    Stage.RISK_ASSESSMENT,
+)
+
+#: Object permissions on a decision: one per human stage, plus reading it.
+VIEW_PERMISSION = "view_decision"
+STAGE_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
+    (rule.permission, f"May act at stage: {rule.stage.value}")
+    for rule in RULES
+    if rule.permission
+)
+
+
+def rule_for(stage: str) -> StageRule:
+    return RULES_BY_STAGE[str(stage)]
+
+
+def stage_permission(stage: str) -> str:
+    """The fully qualified object permission a user needs to act at ``stage``."""
+    permission = rule_for(stage).permission
+    if not permission:
+        raise ValueError(f"No one acts at stage {stage}")
+    return f"decisions.{permission}"
+
+
+def stage_rank(stage: str) -> int:
+    return STAGE_ORDER.index(str(stage))

@@ -1,0 +1,34 @@
+"""Every write to a decision goes through one of these services.
+
+Each runs in a transaction, checks the acting user's object permission and the statutory gates,
+and appends an audit event naming its actor. Views, flow steps, the admin and commands call them.
+"""
+
+from .drafts import draft_sha256
+from .initiation import decision_accept, decision_create, decision_return, decision_submit
+from .consultation import (
+    decision_record_participation,
+    decision_record_risk_assessment,
+    decision_submit_expert_opinion,
+)
+from .review import decision_record_legal_review, decision_revise
+from .meeting import decision_record_meeting
+from .closing import decision_archive, decision_publish
+from .stage import decision_sync_stage
+
+__all__ = [
+    "decision_accept",
+    "decision_archive",
+    "decision_create",
+    "decision_publish",
+    "decision_record_legal_review",
+    "decision_record_meeting",
+    "decision_record_participation",
+    "decision_record_risk_assessment",
+    "decision_return",
+    "decision_revise",
+    "decision_submit",
+    "decision_submit_expert_opinion",
+    "decision_sync_stage",
+    "draft_sha256",
+]

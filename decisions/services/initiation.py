@@ -1,0 +1,218 @@
+"""Arts. 10-13: the proposal, its submission, and the office's acceptance or return."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..audit import audit_record, snapshot
+from ..errors import StatutoryGateError
+from ..models import AcceptanceReturn, Decision, StageSkip, UnitDisagreement
+from ..rulebook import CONSULTATION_STAGES, ProposalSource, Role, Stage
+from ._common import locked, raise_if, require_open, require_text
+from .drafts import draft_version_create
+
+PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
+                   "necessity", "alternatives", "needs_public_participation",
+                   "needs_expert_input", "needs_risk_assessment"]
+
+FLAG_FIELDS = {
+    Stage.PUBLIC_PARTICIPATION: "needs_public_participation",
+    Stage.EXPERT_INPUT: "needs_expert_input",
+    Stage.RISK_ASSESSMENT: "needs_risk_assessment",
+}
+
+
+def _validate_proposal(data: dict, skip_reasons: dict) -> None:
+    errors: dict = {}
+    labels = {"title": _("Title"), "lead_unit": _("Lead unit"),
+              "problem": _("Problem and reasons"), "plan": _("Preliminary plan"),
+              "necessity": _("Necessity and feasibility")}
+    for field, label in labels.items():
+        require_text(errors, field, data.get(field), label)
+    if data.get("proposal_source") not in ProposalSource.values:
+        errors.setdefault("proposal_source", []).append(_("Choose the source of the proposal."))
+    basis = data.get("legal_basis")
+    if not isinstance(basis, list) or not [b for b in basis if str(b).strip()]:
+        errors.setdefault("legal_basis", []).append(
+            _("List at least one legal basis (Art. 10)."))
+    for stage in CONSULTATION_STAGES:
+        if not data.get(FLAG_FIELDS[stage]) and not str(skip_reasons.get(stage, "")).strip():
+            errors.setdefault("skip_reasons", []).append(
+                _("Give the reason why %(stage)s is not needed.") % {"stage": stage.label})
+    raise_if(errors)
+
+
+def _record_skips(decision: Decision, skip_reasons: dict, acting_user, task=None) -> None:
+    for stage in CONSULTATION_STAGES:
+        existing = decision.stage_skips.filter(stage=stage)
+        if decision.needs(stage):
+            existing.delete()
+            continue
+        reason = str(skip_reasons.get(stage, "")).strip()
+        if existing.filter(reason=reason).exists():
+            continue
+        existing.delete()
+        StageSkip.objects.create(decision=decision, stage=stage, reason=reason,
+                                 decided_by=acting_user)
+        audit_record(action="stage_switch_off", actor=acting_user, decision=decision, task=task,
+                     after={"stage": stage.value, "reason": reason})
+
+
+@transaction.atomic
+def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem: str,
+                    legal_basis: list[str], plan: str, necessity: str, draft_text: str,
+                    alternatives: str = "", needs_public_participation: bool = True,
+                    needs_expert_input: bool = False, needs_risk_assessment: bool = False,
+                    skip_reasons: dict | None = None, disagreements=(), attachments=(),
+                    process=None, acting_user) -> Decision:
+    """A drafter of the lead unit proposes a decision (Art. 10); it starts at initiation."""
+    if not acting_user.has_perm("decisions.add_decision"):
+        raise PermissionDenied(_("Only a drafter of a lead unit may propose a decision."))
+    skip_reasons = {str(k): v for k, v in (skip_reasons or {}).items()}
+    data = {
+        "title": title, "proposal_source": proposal_source, "lead_unit": lead_unit,
+        "problem": problem, "legal_basis": [str(b).strip() for b in legal_basis or []
+                                            if str(b).strip()],
+        "plan": plan, "necessity": necessity, "alternatives": alternatives or "",
+        "needs_public_participation": bool(needs_public_participation),
+        "needs_expert_input": bool(needs_expert_input),
+        "needs_risk_assessment": bool(needs_risk_assessment),
+    }
+    _validate_proposal(data, skip_reasons)
+    if not draft_text or not draft_text.strip():
+        raise ValidationError({"draft_text": [_("The draft text is required.")]})
+    decision = Decision(**data, drafter=acting_user, process=process)
+    decision.full_clean(exclude=["current_version", "process"])
+    decision.save()
+    audit_record(action="decision_create", actor=acting_user, decision=decision,
+                 after=snapshot(decision, PROPOSAL_FIELDS))
+    _record_skips(decision, skip_reasons, acting_user)
+    for item in disagreements:
+        if any(str(item.get(k, "")).strip() for k in ("issue", "positions", "reasons")):
+            _add_disagreement(decision, item, acting_user)
+    draft_version_create(decision=decision, text=draft_text, attachments=attachments,
+                         note=_("First draft"), acting_user=acting_user)
+    permissions.grant_for_initiation(decision, acting_user=acting_user)
+    return decision
+
+
+def _add_disagreement(decision, item, acting_user, task=None):
+    errors: dict = {}
+    require_text(errors, "disagreement_issue", item.get("issue"), _("Issue in dispute"))
+    require_text(errors, "disagreement_positions", item.get("positions"), _("Each side"))
+    require_text(errors, "disagreement_reasons", item.get("reasons"), _("Reasons"))
+    raise_if(errors)
+    record = UnitDisagreement.objects.create(
+        decision=decision, issue=item["issue"], positions=item["positions"],
+        reasons=item["reasons"], recorded_by=acting_user)
+    audit_record(action="disagreement_record", actor=acting_user, decision=decision, task=task,
+                 after=snapshot(record, ["issue", "positions", "reasons"]))
+
+
+@transaction.atomic
+def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict | None = None,
+                    skip_reasons: dict | None = None, disagreements=()) -> Decision:
+    """The drafter submits the proposal to the office; he may amend it first."""
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.INITIATION, decision)
+    if decision.stage != Stage.INITIATION:
+        raise StatutoryGateError("task_not_open", _("The proposal is not at initiation."))
+    before = snapshot(decision, PROPOSAL_FIELDS)
+    if changes:
+        for field, value in changes.items():
+            if field not in PROPOSAL_FIELDS:
+                raise ValidationError({field: [_("This field cannot be changed here.")]})
+            setattr(decision, field, value)
+    skips = {str(k): v for k, v in (skip_reasons or {}).items()}
+    for skip in decision.stage_skips.all():
+        skips.setdefault(skip.stage, skip.reason)
+    _validate_proposal(snapshot(decision, PROPOSAL_FIELDS), skips)
+    decision.full_clean(exclude=["current_version", "process"])
+    decision.save()
+    _record_skips(decision, skips, acting_user, task)
+    for item in disagreements:
+        if any(str(item.get(k, "")).strip() for k in ("issue", "positions", "reasons")):
+            _add_disagreement(decision, item, acting_user, task)
+    audit_record(action="decision_submit", actor=acting_user, decision=decision, task=task,
+                 stage=Stage.INITIATION, before=before,
+                 after=snapshot(decision, PROPOSAL_FIELDS))
+    permissions.grant_for_acceptance(decision, acting_user=acting_user, task=task)
+    return decision
+
+
+@transaction.atomic
+def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = None,
+                    experts=(), risk_assessor=None, acting_user, task=None) -> Decision:
+    """The office accepts (Art. 12), names the lead unit and assigns reviewer, experts, assessor."""
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.ACCEPTANCE, decision)
+    if decision.stage != Stage.ACCEPTANCE:
+        raise StatutoryGateError("task_not_open", _("The proposal is not awaiting acceptance."))
+    errors: dict = {}
+    if reviewer is None or not permissions.has_role(reviewer, Role.REVIEWER):
+        errors["reviewer"] = [_("Choose a legality reviewer (a user of the reviewer role).")]
+    experts = list(experts or [])
+    if decision.needs_expert_input:
+        if not experts:
+            errors["experts"] = [_("Name at least one expert: this decision needs expert input.")]
+        elif any(not permissions.has_role(e, Role.EXPERT) for e in experts):
+            errors["experts"] = [_("Every expert must be a user of the expert role.")]
+    elif experts:
+        errors["experts"] = [_("This decision does not need expert input.")]
+    if decision.needs_risk_assessment:
+        if risk_assessor is None or not permissions.has_role(risk_assessor, Role.RISK_ASSESSOR):
+            errors["risk_assessor"] = [_("Choose a risk assessor: this decision needs a risk "
+                                         "assessment.")]
+    elif risk_assessor is not None:
+        errors["risk_assessor"] = [_("This decision does not need a risk assessment.")]
+    if lead_unit is not None and not lead_unit.strip():
+        errors["lead_unit"] = [_("The lead unit is required.")]
+    raise_if(errors)
+    before = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
+    if lead_unit:
+        decision.lead_unit = lead_unit.strip()
+    decision.reviewer = reviewer
+    decision.risk_assessor = risk_assessor
+    decision.accepted_at = timezone.now()
+    decision.save()
+    decision.experts.set(experts)
+    after = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
+    after["experts"] = [e.pk for e in experts]
+    audit_record(action="decision_accept", actor=acting_user, decision=decision, task=task,
+                 stage=Stage.ACCEPTANCE, before=before, after=after)
+    permissions.grant_after_acceptance(decision, acting_user=acting_user, task=task)
+    return decision
+
+
+@transaction.atomic
+def decision_return(*, decision: Decision, reason: str, acting_user, task=None) -> Decision:
+    """The office returns the proposal to the drafter, with its reasons (Art. 12)."""
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.ACCEPTANCE, decision)
+    if decision.stage != Stage.ACCEPTANCE:
+        raise StatutoryGateError("task_not_open", _("The proposal is not awaiting acceptance."))
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": [_("Give the reasons for returning the proposal.")]})
+    record = AcceptanceReturn.objects.create(decision=decision, reason=reason.strip(),
+                                             returned_by=acting_user)
+    decision.accepted_at = None
+    decision.save()
+    audit_record(action="decision_return", actor=acting_user, decision=decision, task=task,
+                 stage=Stage.ACCEPTANCE, after={"reason": record.reason})
+    return decision
+
+
+def users_by_username(usernames) -> list:
+    """Resolve usernames, refusing unknown ones with a clear message."""
+    users = {u.get_username(): u for u in get_user_model().objects.filter(
+        username__in=list(usernames))}
+    missing = [name for name in usernames if name not in users]
+    if missing:
+        raise ValidationError(_("Unknown user(s): %(names)s") % {"names": ", ".join(missing)})
+    return [users[name] for name in usernames]

@@ -1,0 +1,126 @@
+"""Arts. 25-28: the legality review of one draft version, and the drafter's revision."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .. import permissions, selectors
+from ..audit import audit_record, snapshot
+from ..errors import StatutoryGateError
+from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
+from ..rulebook import HeadDecision, ReviewOutcome, Stage
+from ._common import locked, raise_if, require_open, require_text
+from .drafts import draft_version_create
+
+
+def _require_consultation_complete(decision: Decision) -> None:
+    missing = selectors.consultation_missing(decision)
+    if missing:
+        raise StatutoryGateError(
+            "consultation_incomplete",
+            _("The draft cannot go to legality review yet: %(missing)s.")
+            % {"missing": "; ".join(missing)})
+
+
+@transaction.atomic
+def decision_record_legal_review(*, decision: Decision, reviewed_version: str, outcome: str,
+                                 opinion_authority: str, opinion_procedure: str,
+                                 opinion_content: str, risk_statement: str = "",
+                                 counsel: str = "", counsel_opinion: str = "", acting_user,
+                                 task=None) -> LegalReview:
+    """The reviewer's written opinion on the draft version named by its SHA-256 (Arts. 25-28)."""
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.LEGAL_REVIEW, decision)
+    if decision.accepted_at is None:
+        raise StatutoryGateError("task_not_open",
+                                 _("The office has not accepted this proposal yet."))
+    _require_consultation_complete(decision)
+    current = decision.current_version
+    if (reviewed_version or "").strip().lower() != current.sha256:
+        raise StatutoryGateError(
+            "review_stale_version",
+            _("The review names draft version %(named)s, but the current draft is version "
+              "%(number)d (%(sha)s). Review the current draft.")
+            % {"named": (reviewed_version or "?")[:12], "number": current.number,
+               "sha": current.sha256[:12]})
+    if decision.reviews.filter(draft_version=current).exists():
+        raise StatutoryGateError("task_not_open",
+                                 _("This draft version has already been reviewed."))
+    errors: dict = {}
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = [_("Choose the outcome of the review.")]
+    require_text(errors, "opinion_authority", opinion_authority, _("The opinion on authority"))
+    require_text(errors, "opinion_procedure", opinion_procedure, _("The opinion on procedure"))
+    require_text(errors, "opinion_content", opinion_content, _("The opinion on content"))
+    if outcome == ReviewOutcome.LAWFUL_WITH_RISK and not (risk_statement or "").strip():
+        errors["risk_statement"] = [_("State the legal risk explicitly (Art. 28).")]
+    if bool((counsel or "").strip()) != bool((counsel_opinion or "").strip()):
+        errors["counsel_opinion"] = [_("Give both outside counsel's name and the opinion, or "
+                                       "neither.")]
+    raise_if(errors)
+    review = LegalReview.objects.create(
+        decision=decision, draft_version=current, outcome=outcome,
+        opinion_authority=opinion_authority.strip(), opinion_procedure=opinion_procedure.strip(),
+        opinion_content=opinion_content.strip(), risk_statement=(risk_statement or "").strip(),
+        reviewed_by=acting_user,
+    )
+    audit_record(action="legal_review_record", actor=acting_user, decision=decision, task=task,
+                 stage=Stage.LEGAL_REVIEW,
+                 after={**snapshot(review), "reviewed_sha256": current.sha256})
+    if (counsel or "").strip():
+        record = CounselOpinion.objects.create(
+            decision=decision, draft_version=current, counsel=counsel.strip(),
+            opinion=counsel_opinion.strip(), recorded_by=acting_user)
+        audit_record(action="counsel_opinion_record", actor=acting_user, decision=decision,
+                     task=task, stage=Stage.LEGAL_REVIEW, after=snapshot(record))
+    return review
+
+
+def revision_grounds(decision: Decision) -> str | None:
+    """Why the draft may be revised now, or None: a review, a risk finding or the meeting."""
+    current = decision.current_version_id
+    review = decision.reviews.order_by("-id").first()
+    if (review and review.draft_version_id == current
+            and review.outcome in (ReviewOutcome.UNLAWFUL, ReviewOutcome.RETURNED)):
+        return "legal_review"
+    risk = decision.risk_assessments.order_by("-id").first()
+    if risk and risk.draft_version_id == current and not risk.controllable:
+        return "risk_assessment"
+    meeting = decision.meetings.order_by("-id").first()
+    if (meeting and meeting.draft_version_id == current
+            and meeting.head_decision == HeadDecision.REVISE):
+        return "collective_decision"
+    return None
+
+
+@transaction.atomic
+def decision_revise(*, decision: Decision, draft_text: str, response: str, attachments=(),
+                    acting_user, task=None) -> DraftVersion:
+    """The lead unit revises per the opinion and says why where it does not adopt a point.
+
+    A new version invalidates every review of an earlier one (Art. 28).
+    """
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.REVISION, decision)
+    grounds = revision_grounds(decision)
+    if grounds is None:
+        raise StatutoryGateError("task_not_open", _("Nothing asks for a revision of this draft "
+                                                    "now."))
+    errors: dict = {}
+    require_text(errors, "response", response, _("The response to the opinion"))
+    require_text(errors, "draft_text", draft_text, _("The draft text"))
+    raise_if(errors)
+    previous = decision.current_version
+    version = draft_version_create(decision=decision, text=draft_text, note=response.strip(),
+                                   attachments=attachments, acting_user=acting_user, task=task)
+    if version.sha256 == previous.sha256:
+        raise ValidationError({"draft_text": [_("The revised draft is identical to the "
+                                                "current one.")]})
+    audit_record(action="decision_revise", actor=acting_user, decision=decision, task=task,
+                 stage=Stage.REVISION,
+                 before={"version": previous.number, "sha256": previous.sha256},
+                 after={"version": version.number, "sha256": version.sha256,
+                        "grounds": grounds, "response": response.strip()})
+    return version

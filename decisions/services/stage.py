@@ -1,0 +1,28 @@
+from django.db import transaction
+
+from ..audit import audit_record
+from ..models import Decision
+from ..rulebook import STAGE_ORDER, Stage
+
+
+@transaction.atomic
+def decision_sync_stage(*, decision: Decision, open_stages, acting_user, task=None) -> Decision:
+    """Record the stage the procedure is at: the earliest of the stages with an open task.
+
+    While the consultation stages run side by side, that is the first still open in the order
+    public participation, expert input, risk assessment.
+    """
+    open_stages = [str(s) for s in open_stages]
+    if not open_stages:
+        return decision
+    stage = min(open_stages, key=STAGE_ORDER.index)
+    current = Decision.objects.filter(pk=decision.pk).values_list("stage", flat=True).get()
+    if current == stage or current == Stage.ARCHIVED:
+        decision.stage = current
+        return decision
+    Decision.objects.filter(pk=decision.pk).update(stage=stage)
+    decision.stage = stage
+    audit_record(action="stage_change", actor=acting_user, decision=decision, task=task,
+                 stage=stage, before={"stage": current}, after={"stage": stage,
+                                                                "open": sorted(set(open_stages))})
+    return decision

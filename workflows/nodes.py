@@ -1,0 +1,58 @@
+"""Flow nodes shaped for the statute: each human step names its stage and obeys object grants."""
+
+from viewflow.utils import is_owner
+from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.nodes.split import SplitActivation
+
+from decisions import permissions, rulebook
+
+
+def _decision_of(process):
+    return process.decision
+
+
+class StageView(flow.View):
+    """A human step at one statutory stage, gated by that stage's permission on the decision.
+
+    viewflow's own ``can_assign`` also accepts a global grant of the permission; here only the
+    object grant on this decision counts, and executing needs it as well as owning the task.
+    """
+
+    def __init__(self, view, *, stage: rulebook.Stage, **kwargs):
+        super().__init__(view, **kwargs)
+        self.stage = stage
+        self.Permission(rulebook.stage_permission(stage), obj=_decision_of)
+
+    def can_assign(self, user, task):
+        if task.owner_id or user is None or not user.is_authenticated:
+            return False
+        return permissions.can_act(user, self.stage, task.process.decision)
+
+    def can_execute(self, user, task):
+        return is_owner(task.owner, user) and permissions.can_act(
+            user, self.stage, task.process.decision)
+
+
+class FanOutSplitActivation(SplitActivation):
+    @Activation.status.super()
+    def activate(self):
+        for node, cond, data_source in self.flow_task._branches:
+            if cond and not cond(self):
+                continue
+            if data_source is None:
+                self.next_tasks.append((node, None))
+            else:
+                self.next_tasks.extend((node, item) for item in data_source(self))
+        if not self.next_tasks:
+            raise RuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class FanOutSplit(flow.Split):
+    """A parallel split that can start one task per item, e.g. one per named expert."""
+
+    activation_class = FanOutSplitActivation
+
+    def Next(self, node, case=None, data_source=None):
+        self._activate_next.append((node, case, data_source))
+        return self

@@ -1,0 +1,183 @@
+"""The pages around the flow: the decision list, the decision page, diffs and attachments."""
+
+import difflib
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.utils import viewprop
+from viewflow.workflow.status import STATUS
+from viewflow.workflow.flow.views import list as flow_lists
+from viewflow.workflow.flow.views.chart import FlowChartView
+
+from decisions import permissions, selectors
+from decisions.audit import audit_record
+from decisions.models import DraftAttachment
+from decisions.rulebook import RULES, Stage
+
+from .stages import OPEN
+
+
+class DecisionPageMixin:
+    """Loads the decision named by the URL, or 404 for anyone who may not see it."""
+
+    def get_decision(self):
+        process_pk = self.kwargs["process_pk"]
+        if not self.request.user.is_authenticated:
+            raise PermissionDenied
+        try:
+            decision = selectors.decision_for_page_by_process(process_pk)
+        except selectors.Decision.DoesNotExist as missing:
+            raise Http404 from missing
+        if not permissions.can_view(self.request.user, decision):
+            audit_record(action="access_refused", actor=self.request.user, decision=decision,
+                         after={"path": self.request.path})
+            raise Http404
+        return decision
+
+
+class DecisionListView(generic.ListView):
+    """Every decision the user may read, with its stage and status."""
+
+    template_name = "workflows/decision_list.html"
+    paginate_by = 50
+    flow_class = None
+    viewset = None
+
+    def get_queryset(self):
+        queryset = selectors.decisions_for_user(self.request.user)
+        stage = self.request.GET.get("stage")
+        if stage in Stage.values:
+            queryset = queryset.filter(stage=stage)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stages"] = Stage.choices
+        context["current_stage"] = self.request.GET.get("stage", "")
+        return context
+
+
+class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
+    """The decision page: stage, drafts and their diffs, reviews, meeting record, flow chart."""
+
+    template_name = "workflows/decision_detail.html"
+    flow_class = None
+    viewset = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = self.get_decision()
+        process = decision.process
+        tasks = list(process.task_set.filter(flow_task_type="HUMAN")
+                     .select_related("owner").order_by("created", "id"))
+        versions = list(decision.versions.all())
+        reviews = list(decision.reviews.all())
+        latest_review = reviews[-1] if reviews else None
+        context.update(
+            decision=decision,
+            process=process,
+            versions=versions,
+            diffs=[(older, newer, _diff(older.text, newer.text))
+                   for older, newer in zip(versions, versions[1:], strict=False)],
+            reviews=reviews,
+            latest_review=latest_review,
+            review_valid=(latest_review is not None
+                          and latest_review.draft_version_id == decision.current_version_id),
+            open_tasks=[t for t in tasks if t.status in OPEN],
+            done_tasks=[t for t in tasks if t.status not in OPEN],
+            rules=RULES,
+            stage_rank=[r.stage.value for r in RULES].index(decision.stage),
+            flow_viewset=self.request.resolver_match.flow_viewset,
+        )
+        return context
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Lines of a unified diff, each tagged add / remove / context for the template."""
+    rows = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")
+        rows.append((kind, line))
+    return rows
+
+
+class AttachmentDownloadView(DecisionPageMixin, generic.View):
+    flow_class = None
+    viewset = None
+
+    def get(self, request, *args, **kwargs):
+        decision = self.get_decision()
+        attachment = get_object_or_404(DraftAttachment.objects.select_related("version"),
+                                       pk=kwargs["attachment_pk"],
+                                       version__decision=decision)
+        audit_record(action="attachment_download", actor=request.user, decision=decision,
+                     after={"version": attachment.version.number, "name": attachment.name,
+                            "sha256": attachment.sha256})
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+def _decision_title(self, task):
+    return task.process.decision.title
+
+
+_decision_title.short_description = _("Decision")
+
+
+def _stage(self, task):
+    return Stage(task.flow_task.stage).label
+
+
+_stage.short_description = _("Stage")
+
+
+class InboxView(flow_lists.FlowInboxListView):
+    columns = ("task_id", "task_title", "decision_title", "stage", "created")
+    decision_title = _decision_title
+    stage = _stage
+
+    @viewprop
+    def queryset(self):
+        return self.model._default_manager.select_related("process__decision", "owner").filter(
+            process__flow_class=self.flow_class, owner=self.request.user,
+            status=STATUS.ASSIGNED).order_by("-created")
+
+
+class QueueView(flow_lists.FlowQueueListView):
+    columns = ("task_id", "task_title", "decision_title", "stage", "created")
+    decision_title = _decision_title
+    stage = _stage
+
+    @viewprop
+    def queryset(self):
+        return (self.model._default_manager.select_related("process__decision", "owner")
+                .user_queue(self.request.user, flow_class=self.flow_class)
+                .filter(status=STATUS.NEW).order_by("-created"))
+
+
+class ArchiveView(flow_lists.FlowArchiveListView):
+    columns = ("task_id", "task_title", "decision_title", "created", "finished")
+    decision_title = _decision_title
+
+    @viewprop
+    def queryset(self):
+        return (self.model._default_manager.select_related("process__decision", "owner")
+                .user_archive(self.request.user, flow_class=self.flow_class)
+                .order_by("-created"))
+
+
+class DecisionChartView(FlowChartView):
+    """The flow chart; a process's own chart only for those who may see its decision."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if "process_pk" in kwargs:
+            DecisionPageMixin.get_decision(self)
+        return super().dispatch(request, *args, **kwargs)

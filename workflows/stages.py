@@ -1,0 +1,21 @@
+"""Where a decision stands: the stages of its open tasks, as the rulebook names them."""
+
+from viewflow.workflow.status import STATUS
+
+from decisions import services
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def open_tasks(process):
+    return process.task_set.filter(status__in=OPEN, flow_task_type="HUMAN")
+
+
+def open_stages(process) -> list[str]:
+    return [str(task.flow_task.stage) for task in open_tasks(process)]
+
+
+def sync_stage(process, *, acting_user, task=None):
+    return services.decision_sync_stage(decision=process.decision,
+                                        open_stages=open_stages(process),
+                                        acting_user=acting_user, task=task)

@@ -1,0 +1,216 @@
+"""Thin views: validate the form, call one service, move the flow on, redirect."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from decisions import services
+from decisions.errors import StatutoryGateError
+
+from . import forms
+from .stages import sync_stage
+
+
+def add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class StageFormView(generic.FormView):
+    """A human step: its form, the decision beside it, and ``perform`` calling one service."""
+
+    template_name = "workflows/stage_form.html"
+    success_message = _("Recorded.")
+
+    @property
+    def activation(self):
+        return self.request.activation
+
+    @property
+    def decision(self):
+        return self.activation.process.decision
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(activation=self.activation, decision=self.decision,
+                       task=self.activation.task, flow_task=self.activation.flow_task,
+                       view=self)
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+        except StatutoryGateError as error:
+            form.add_error(None, error.message)
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
+        self.activation.execute()
+        sync_stage(self.activation.process, acting_user=self.request.user,
+                   task=self.activation.task)
+        messages.success(self.request, self.success_message, fail_silently=True)
+        return redirect(self.decision_url())
+
+    def decision_url(self):
+        return self.request.resolver_match.flow_viewset.reverse(
+            "process_detail", args=[self.activation.process.pk])
+
+    def service_kwargs(self) -> dict:
+        return {"decision": self.decision, "acting_user": self.request.user,
+                "task": self.activation.task}
+
+
+class ProposeView(StageFormView):
+    form_class = forms.ProposalForm
+    success_message = _("The proposal is saved; check it and submit it to the office.")
+
+    @property
+    def decision(self):
+        return None
+
+    def form_valid(self, form):
+        process = self.activation.process
+        process.save()
+        try:
+            services.decision_create(
+                **form.proposal(), draft_text=form.cleaned_data["draft_text"],
+                skip_reasons=form.skip_reasons(), disagreements=form.disagreements(),
+                attachments=form.cleaned_data["attachments"], process=process,
+                acting_user=self.request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+            process.delete()
+            return self.form_invalid(form)
+        self.activation.execute()
+        sync_stage(process, acting_user=self.request.user, task=self.activation.task)
+        messages.success(self.request, self.success_message, fail_silently=True)
+        return redirect(self.decision_url())
+
+
+class InitiationView(StageFormView):
+    form_class = forms.InitiationForm
+    success_message = _("The proposal was submitted to the office.")
+
+    def get_initial(self):
+        decision = self.decision
+        initial = {field: getattr(decision, field) for field in (
+            "title", "proposal_source", "lead_unit", "problem", "plan", "necessity",
+            "alternatives", "needs_public_participation", "needs_expert_input",
+            "needs_risk_assessment")}
+        initial["legal_basis"] = "\n".join(decision.legal_basis)
+        for skip in decision.stage_skips.all():
+            initial[f"skip_{skip.stage}"] = skip.reason
+        return initial
+
+    def perform(self, form):
+        services.decision_submit(**self.service_kwargs(), changes=form.proposal(),
+                                 skip_reasons=form.skip_reasons(),
+                                 disagreements=form.disagreements())
+
+
+class AcceptanceView(StageFormView):
+    form_class = forms.AcceptanceForm
+
+    def get_initial(self):
+        return {"lead_unit": self.decision.lead_unit, "outcome": "accept"}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data["outcome"] == "return":
+            services.decision_return(**self.service_kwargs(), reason=data["reason"])
+            self.success_message = _("The proposal was returned to the drafter.")
+        else:
+            services.decision_accept(
+                **self.service_kwargs(), lead_unit=data["lead_unit"], reviewer=data["reviewer"],
+                experts=list(data["experts"]), risk_assessor=data["risk_assessor"])
+            self.success_message = _("The proposal was accepted.")
+
+
+class PublicParticipationView(StageFormView):
+    form_class = forms.PublicParticipationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["formset"] = getattr(self, "formset", None) or forms.PublicCommentFormSet(
+            prefix="comments")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.formset = forms.PublicCommentFormSet(request.POST, prefix="comments")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not self.formset.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def perform(self, form):
+        comments = [f.cleaned_data for f in self.formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        services.decision_record_participation(**self.service_kwargs(), **form.cleaned_data,
+                                               comments=comments)
+
+
+class ExpertOpinionView(StageFormView):
+    form_class = forms.ExpertOpinionForm
+
+    def perform(self, form):
+        services.decision_submit_expert_opinion(**self.service_kwargs(), **form.cleaned_data)
+
+
+class RiskAssessmentView(StageFormView):
+    form_class = forms.RiskAssessmentForm
+
+    def perform(self, form):
+        services.decision_record_risk_assessment(**self.service_kwargs(), **form.cleaned_data)
+
+
+class LegalReviewView(StageFormView):
+    form_class = forms.LegalReviewForm
+
+    def get_initial(self):
+        return {"reviewed_version": self.decision.current_version.sha256}
+
+    def perform(self, form):
+        services.decision_record_legal_review(**self.service_kwargs(), **form.cleaned_data)
+
+
+class RevisionView(StageFormView):
+    form_class = forms.RevisionForm
+    success_message = _("A new draft version was created.")
+
+    def get_initial(self):
+        return {"draft_text": self.decision.current_version.text}
+
+    def perform(self, form):
+        services.decision_revise(**self.service_kwargs(), **form.cleaned_data)
+
+
+class MeetingView(StageFormView):
+    form_class = forms.MeetingForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.decision_record_meeting(
+            **self.service_kwargs(), meeting_date=data["meeting_date"],
+            kind=data["meeting_kind"], head=data["head"], attendees=list(data["attendees"]),
+            positions=form.positions(), head_decision=data["head_decision"],
+            head_reason=data["head_reason"])
+
+
+class PublicationView(StageFormView):
+    form_class = forms.PublicationForm
+
+    def get_initial(self):
+        return {"published_text": self.decision.current_version.text}
+
+    def perform(self, form):
+        services.decision_publish(**self.service_kwargs(), **form.cleaned_data)

@@ -1,0 +1,25 @@
+from django.urls import path
+from viewflow.utils import viewprop
+from viewflow.workflow.flow import FlowAppViewset
+
+from . import pages
+
+
+class DecisionAppViewset(FlowAppViewset):
+    """viewflow's inbox, queue and archive, with the decision list and page as its own."""
+
+    process_list_view_class = pages.DecisionListView
+    process_detail_view_class = pages.DecisionDetailView
+    inbox_view_class = pages.InboxView
+    queue_view_class = pages.QueueView
+    archive_view_class = pages.ArchiveView
+    chart_view_class = pages.DecisionChartView
+
+    @viewprop
+    def attachment_view(self):
+        return pages.AttachmentDownloadView.as_view()
+
+    @property
+    def attachment_path(self):
+        return path("<int:process_pk>/attachments/<int:attachment_pk>/", self.attachment_view,
+                    name="attachment")
