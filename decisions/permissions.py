@@ -53,17 +53,11 @@ def decisions_visible_to(user):
 def _object_perm(user, perm: str, decision: Decision) -> bool:
     from guardian.core import ObjectPermissionChecker
 
-    cache = getattr(user, "_juece_perm_checkers", None)
-    if cache is None:
-        cache = user._juece_perm_checkers = {}
-    checker = cache.get(decision.pk)
-    if checker is None:
-        checker = cache[decision.pk] = ObjectPermissionChecker(user)
-    return checker.has_perm(perm.split(".", 1)[1], decision)
+    return ObjectPermissionChecker(user).has_perm(perm.split(".", 1)[1], decision)
 
 
 def forget_cached_permissions(user) -> None:
-    for attr in ("_juece_perm_checkers", "_viewflow_per_object_perm_cache", "_perm_cache",
+    for attr in ("_viewflow_per_object_perm_cache", "_perm_cache",
                  "_user_perm_cache", "_group_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)

@@ -10,6 +10,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from decisions import permissions, selectors, services
+from decisions.models import Decision
 from decisions.rulebook import HeadDecision, Stage
 
 from . import views
@@ -20,7 +21,8 @@ SUMMARY = "{{ process.decision.title }}"
 
 
 def _decision(activation):
-    return activation.process.decision
+    """The decision as the services just left it (never a copy cached on the process)."""
+    return Decision.objects.get(process_id=activation.process.pk)
 
 
 def _drafter(activation):

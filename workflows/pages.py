@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
-from viewflow.workflow.status import STATUS
 from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
+from viewflow.workflow.status import STATUS
 
 from decisions import permissions, selectors
 from decisions.audit import audit_record
@@ -125,24 +125,27 @@ class AttachmentDownloadView(DecisionPageMixin, generic.View):
         return FileResponse(handle, as_attachment=True, filename=attachment.name)
 
 
-def _decision_title(self, task):
-    return task.process.decision.title
+class TaskColumnsMixin:
+    """Columns a task row shows: the task, its decision and its stage."""
+
+    def task_title(self, task):
+        return task.title
+
+    task_title.short_description = _("Task")
+
+    def decision_title(self, task):
+        return task.process.decision.title
+
+    decision_title.short_description = _("Decision")
+
+    def stage(self, task):
+        return task.flow_task.stage.label
+
+    stage.short_description = _("Stage")
 
 
-_decision_title.short_description = _("Decision")
-
-
-def _stage(self, task):
-    return Stage(task.flow_task.stage).label
-
-
-_stage.short_description = _("Stage")
-
-
-class InboxView(flow_lists.FlowInboxListView):
+class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
     columns = ("task_id", "task_title", "decision_title", "stage", "created")
-    decision_title = _decision_title
-    stage = _stage
 
     @viewprop
     def queryset(self):
@@ -151,10 +154,8 @@ class InboxView(flow_lists.FlowInboxListView):
             status=STATUS.ASSIGNED).order_by("-created")
 
 
-class QueueView(flow_lists.FlowQueueListView):
+class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
     columns = ("task_id", "task_title", "decision_title", "stage", "created")
-    decision_title = _decision_title
-    stage = _stage
 
     @viewprop
     def queryset(self):
@@ -163,9 +164,8 @@ class QueueView(flow_lists.FlowQueueListView):
                 .filter(status=STATUS.NEW).order_by("-created"))
 
 
-class ArchiveView(flow_lists.FlowArchiveListView):
+class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
     columns = ("task_id", "task_title", "decision_title", "created", "finished")
-    decision_title = _decision_title
 
     @viewprop
     def queryset(self):

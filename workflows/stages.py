@@ -19,3 +19,9 @@ def sync_stage(process, *, acting_user, task=None):
     return services.decision_sync_stage(decision=process.decision,
                                         open_stages=open_stages(process),
                                         acting_user=acting_user, task=task)
+
+
+def finish_task(activation, *, acting_user):
+    """Move the flow on after the task's service wrote its record, and note the new stage."""
+    activation.execute()
+    return sync_stage(activation.process, acting_user=acting_user, task=activation.task)

@@ -10,7 +10,7 @@ from decisions import services
 from decisions.errors import StatutoryGateError
 
 from . import forms
-from .stages import sync_stage
+from .stages import finish_task
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -53,9 +53,7 @@ class StageFormView(generic.FormView):
             response = self.form_invalid(form)
             response.status_code = 409
             return response
-        self.activation.execute()
-        sync_stage(self.activation.process, acting_user=self.request.user,
-                   task=self.activation.task)
+        finish_task(self.activation, acting_user=self.request.user)
         messages.success(self.request, self.success_message, fail_silently=True)
         return redirect(self.decision_url())
 
@@ -89,8 +87,7 @@ class ProposeView(StageFormView):
             add_errors(form, error)
             process.delete()
             return self.form_invalid(form)
-        self.activation.execute()
-        sync_stage(process, acting_user=self.request.user, task=self.activation.task)
+        finish_task(self.activation, acting_user=self.request.user)
         messages.success(self.request, self.success_message, fail_silently=True)
         return redirect(self.decision_url())
 

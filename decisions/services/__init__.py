@@ -4,16 +4,16 @@ Each runs in a transaction, checks the acting user's object permission and the s
 and appends an audit event naming its actor. Views, flow steps, the admin and commands call them.
 """
 
-from .drafts import draft_sha256
-from .initiation import decision_accept, decision_create, decision_return, decision_submit
+from .closing import decision_archive, decision_publish
 from .consultation import (
     decision_record_participation,
     decision_record_risk_assessment,
     decision_submit_expert_opinion,
 )
-from .review import decision_record_legal_review, decision_revise
+from .drafts import draft_sha256
+from .initiation import decision_accept, decision_create, decision_return, decision_submit
 from .meeting import decision_record_meeting
-from .closing import decision_archive, decision_publish
+from .review import decision_record_legal_review, decision_revise
 from .stage import decision_sync_stage
 
 __all__ = [

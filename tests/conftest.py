@@ -1,0 +1,43 @@
+import pytest
+from django.db import connection
+
+from .factories import make_user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL; on SQLite they are skipped, saying why."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL): database triggers and "
+                                   "composite constraints are PostgreSQL features")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def people(db):
+    """One user per role, plus a second member and a second of the roles tests contrast."""
+    return {
+        "drafter": make_user("drafter", "drafter", "王起草"),
+        "drafter2": make_user("drafter2", "drafter", "赵起草"),
+        "office": make_user("office", "office", "李办公"),
+        "reviewer": make_user("reviewer", "reviewer", "张审查"),
+        "reviewer2": make_user("reviewer2", "reviewer", "钱审查"),
+        "expert": make_user("expert", "expert", "陈专家"),
+        "expert2": make_user("expert2", "expert", "周专家"),
+        "risk_assessor": make_user("risk_assessor", "risk_assessor", "吴评估"),
+        "member": make_user("member", "member", "郑委员"),
+        "member2": make_user("member2", "member", "冯委员"),
+        "secretary": make_user("secretary", "secretary", "孙秘书"),
+        "head": make_user("head", "head", "刘书记"),
+        "auditor": make_user("auditor", "auditor", "何审计"),
+    }

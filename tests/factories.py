@@ -1,0 +1,149 @@
+"""Users per role, and decisions driven to any stage through the real services and flow."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from viewflow.workflow.models import Task
+
+from decisions import services
+from decisions.models import Decision
+from workflows import actions
+from workflows.stages import open_tasks
+
+PASSWORD = "juece-test-pass"
+
+
+def make_user(username: str, role: str, full_name: str = "") -> object:
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=PASSWORD,
+                                    email=f"{username}@example.test")
+    if full_name:
+        user.last_name = full_name
+        user.save()
+    user.groups.add(Group.objects.get(name=str(role)))
+    return user
+
+
+def proposal(**overrides) -> dict:
+    data = {
+        "title": "季家镇农村人居环境整治三年行动方案",
+        "proposal_source": "leader",
+        "lead_unit": "农业服务中心",
+        "problem": "部分村社生活垃圾收运不及时，群众反映强烈。",
+        "legal_basis": ["《中华人民共和国固体废物污染环境防治法》", "《重庆市生活垃圾管理条例》"],
+        "plan": "三年内实现垃圾收运全覆盖。",
+        "necessity": "必要且可行：资金已纳入预算。",
+        "draft_text": "第一条 为改善农村人居环境，制定本方案。\n第二条 ……",
+        "needs_public_participation": True,
+        "needs_expert_input": False,
+        "needs_risk_assessment": False,
+        "skip_reasons": {"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"},
+    }
+    data.update(overrides)
+    return data
+
+
+def open_task(decision: Decision, node_name: str, owner=None) -> Task:
+    tasks = [t for t in open_tasks(decision.process).order_by("id")
+             if t.flow_task.name == node_name and (owner is None or t.owner_id in (None,
+                                                                                    owner.pk))]
+    assert tasks, f"no open {node_name} task; open: {[t.flow_task.name for t in open_tasks(decision.process)]}"
+    return tasks[0]
+
+
+def refreshed(decision: Decision) -> Decision:
+    return Decision.objects.select_related("current_version", "process").get(pk=decision.pk)
+
+
+class Journey:
+    """Drives one decision through the procedure with the real services, step by step."""
+
+    def __init__(self, people: dict, **overrides):
+        self.people = people
+        self.decision = actions.start_decision(acting_user=people["drafter"],
+                                               **proposal(**overrides))
+
+    def run(self, node_name: str, user, perform):
+        task = open_task(self.decision, node_name, owner=user)
+        actions.run_task(task, acting_user=user, perform=perform)
+        self.decision = refreshed(self.decision)
+        return self
+
+    def submit(self):
+        return self.run("initiation", self.people["drafter"], lambda task: services.decision_submit(
+            decision=self.decision, acting_user=self.people["drafter"], task=task))
+
+    def accept(self, **extra):
+        d = self.decision
+        kwargs = {"reviewer": self.people["reviewer"]}
+        if d.needs_expert_input:
+            kwargs["experts"] = [self.people["expert"]]
+        if d.needs_risk_assessment:
+            kwargs["risk_assessor"] = self.people["risk_assessor"]
+        kwargs.update(extra)
+        return self.run("acceptance", self.people["office"], lambda task: services.decision_accept(
+            decision=self.decision, acting_user=self.people["office"], task=task, **kwargs))
+
+    def return_to_drafter(self, reason="材料不全"):
+        return self.run("acceptance", self.people["office"], lambda task: services.decision_return(
+            decision=self.decision, reason=reason, acting_user=self.people["office"], task=task))
+
+    def participate(self):
+        start = datetime.date(2026, 3, 1)
+        return self.run("public_participation", self.people["drafter"],
+                        lambda task: services.decision_record_participation(
+                            decision=self.decision, method="online", window_start=start,
+                            window_end=start + datetime.timedelta(days=29),
+                            comments=[{"source": "村民张某", "text": "建议增加收运频次",
+                                       "adoption": "adopted", "reason": "合理"}],
+                            acting_user=self.people["drafter"], task=task))
+
+    def expert_opinion(self, expert=None):
+        expert = expert or self.people["expert"]
+        return self.run("expert_input", expert,
+                        lambda task: services.decision_submit_expert_opinion(
+                            decision=self.decision, opinion="方案可行。", signature=expert.username,
+                            acting_user=expert, task=task))
+
+    def assess_risk(self, controllable=True):
+        user = self.people["risk_assessor"]
+        return self.run("risk_assessment", user,
+                        lambda task: services.decision_record_risk_assessment(
+                            decision=self.decision, risk_points="群众对收费有顾虑",
+                            measures="公开收费标准", response_plan="设立投诉电话",
+                            controllable=controllable, acting_user=user, task=task))
+
+    def review(self, outcome="lawful", risk_statement=""):
+        user = self.people["reviewer"]
+        return self.run("legal_review", user, lambda task: services.decision_record_legal_review(
+            decision=self.decision, reviewed_version=self.decision.current_version.sha256,
+            outcome=outcome, opinion_authority="主体适格", opinion_procedure="程序完备",
+            opinion_content="内容合法", risk_statement=risk_statement, acting_user=user,
+            task=task))
+
+    def revise(self, node_name="revision", text=None):
+        user = self.people["drafter"]
+        text = text or self.decision.current_version.text + "\n第三条 （修改）"
+        return self.run(node_name, user, lambda task: services.decision_revise(
+            decision=self.decision, draft_text=text, response="已按意见修改",
+            acting_user=user, task=task))
+
+    def meet(self, head_decision="adopted", positions=None, head_reason=""):
+        user = self.people["secretary"]
+        members = [self.people["member"], self.people["member2"]]
+        positions = positions if positions is not None else {
+            m: ("agree", "同意") for m in members}
+        return self.run("collective_decision", user,
+                        lambda task: services.decision_record_meeting(
+                            decision=self.decision, meeting_date=datetime.date(2026, 5, 10),
+                            kind="leadership", head=self.people["head"], attendees=members,
+                            positions=positions, head_decision=head_decision,
+                            head_reason=head_reason, acting_user=user, task=task))
+
+    def publish(self):
+        user = self.people["office"]
+        return self.run("publication", user, lambda task: services.decision_publish(
+            decision=self.decision, published_on=datetime.date(2026, 5, 20),
+            published_text=self.decision.current_version.text,
+            adoption_explanation="采纳了群众关于增加收运频次的意见。", acting_user=user, task=task))
