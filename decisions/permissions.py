@@ -27,7 +27,8 @@ def has_role(user, role: str) -> bool:
 
 
 def can_view(user, decision: Decision) -> bool:
-    return user.is_authenticated and user.has_perm(VIEW, decision)
+    """Read access: a grant on this decision, or the auditor role's grant over all of them."""
+    return user.is_authenticated and (user.has_perm(VIEW) or user.has_perm(VIEW, decision))
 
 
 def can_act(user, stage: str, decision: Decision) -> bool:

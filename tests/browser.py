@@ -1,0 +1,170 @@
+"""Drive the procedure through HTTP, one logged-in client per role, as people would."""
+
+import datetime
+import re
+
+import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
+from django.test import Client
+
+from decisions.models import Decision
+from workflows.flows import DecisionFlow
+
+from .factories import PASSWORD, open_task, proposal, refreshed
+
+
+def start_url() -> str:
+    return DecisionFlow.start.reverse("execute")
+
+
+def task_url(task, action="execute") -> str:
+    return task.flow_task.reverse(action, args=[task.process_id, task.pk])
+
+
+def decision_url(decision) -> str:
+    return DecisionFlow.instance.reverse("process_detail", args=[decision.process_id])
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def proposal_form(**overrides) -> dict:
+    data = proposal(**overrides)
+    form = {
+        "title": data["title"], "proposal_source": data["proposal_source"],
+        "lead_unit": data["lead_unit"], "problem": data["problem"],
+        "legal_basis": "\n".join(data["legal_basis"]), "plan": data["plan"],
+        "necessity": data["necessity"], "draft_text": data["draft_text"],
+        "skip_public_participation": data["skip_reasons"].get("public_participation", ""),
+        "skip_expert_input": data["skip_reasons"].get("expert_input", ""),
+        "skip_risk_assessment": data["skip_reasons"].get("risk_assessment", ""),
+    }
+    for flag in ("needs_public_participation", "needs_expert_input", "needs_risk_assessment"):
+        if data[flag]:
+            form[flag] = "on"
+    return form
+
+
+def comments_formset(comments) -> dict:
+    data = {"comments-TOTAL_FORMS": str(len(comments)), "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000"}
+    for n, comment in enumerate(comments):
+        for key, value in comment.items():
+            data[f"comments-{n}-{key}"] = value
+    return data
+
+
+class Office:
+    """A web session per role, completing tasks through the task forms."""
+
+    def __init__(self, people: dict):
+        self.people = people
+        self.clients = {name: logged_in(user) for name, user in people.items()}
+        self.decision = None
+
+    def client(self, role: str) -> Client:
+        return self.clients[role]
+
+    # Each step: find the open task, claim it if it sits in the queue, post the stage's form.
+
+    def propose(self, **overrides) -> Decision:
+        response = self.client("drafter").post(start_url(), proposal_form(**overrides))
+        assert response.status_code == 302, _errors(response)
+        self.decision = Decision.objects.latest("id")
+        return self.decision
+
+    def complete(self, node_name: str, role: str, data: dict, expect=302):
+        user = self.people[role]
+        task = open_task(self.decision, node_name, owner=user)
+        client = self.client(role)
+        if task.owner_id is None:
+            response = client.post(task_url(task, "assign"))
+            assert response.status_code == 302, f"claim refused: {response.status_code}"
+        response = client.post(task_url(task), data)
+        assert response.status_code == expect, _errors(response)
+        self.decision = refreshed(self.decision)
+        return response
+
+    def submit(self, **changes):
+        data = proposal_form()
+        data.pop("draft_text")
+        data.update(changes)
+        return self.complete("initiation", "drafter", data)
+
+    def accept(self, experts=(), risk_assessor=None, **extra):
+        data = {"outcome": "accept", "lead_unit": self.decision.lead_unit,
+                "reviewer": self.people["reviewer"].pk}
+        if experts:
+            data["experts"] = [self.people[e].pk for e in experts]
+        if risk_assessor:
+            data["risk_assessor"] = self.people[risk_assessor].pk
+        data.update(extra)
+        return self.complete("acceptance", "office", data)
+
+    def return_to_drafter(self, reason="材料不全，请补充依据清单"):
+        return self.complete("acceptance", "office", {
+            "outcome": "return", "reason": reason, "lead_unit": self.decision.lead_unit})
+
+    def participate(self, days=30, shortening_reason="", expect=302):
+        start = datetime.date(2026, 3, 2)
+        data = {"method": "online", "window_start": start.isoformat(),
+                "window_end": (start + datetime.timedelta(days=days - 1)).isoformat(),
+                "shortening_reason": shortening_reason}
+        data.update(comments_formset([{"source": "村民代表", "text": "建议增加收运频次",
+                                       "adoption": "adopted", "reason": "意见合理"}]))
+        return self.complete("public_participation", "drafter", data, expect=expect)
+
+    def expert_opinion(self, role="expert", signature=None, expect=302):
+        user = self.people[role]
+        return self.complete("expert_input", role, {
+            "opinion": "方案总体可行，建议明确资金来源。",
+            "signature": signature or user.get_full_name() or user.username}, expect=expect)
+
+    def assess_risk(self, controllable=True):
+        return self.complete("risk_assessment", "risk_assessor", {
+            "risk_points": "部分群众对收费存在顾虑", "measures": "公开收费标准",
+            "response_plan": "设立投诉电话并由村社干部上门解释",
+            "controllable": "yes" if controllable else "no"})
+
+    def review(self, outcome="lawful", reviewed_version=None, risk_statement="", expect=302,
+               role="reviewer"):
+        return self.complete("legal_review", role, {
+            "reviewed_version": reviewed_version or self.decision.current_version.sha256,
+            "outcome": outcome, "opinion_authority": "决策主体适格，属于本镇职权范围",
+            "opinion_procedure": "已履行公众参与程序", "opinion_content": "内容不违反法律法规",
+            "risk_statement": risk_statement, "counsel": "重庆某律师事务所",
+            "counsel_opinion": "建议进一步明确收费依据"}, expect=expect)
+
+    def revise(self, node_name="revision", text=None, expect=302):
+        text = text or self.decision.current_version.text + "\n第三条 （根据审查意见修改）"
+        return self.complete(node_name, "drafter", {
+            "draft_text": text, "response": "已按审查意见修改；关于收费标准的意见，因已有上位法依据，未予采纳。"},
+            expect=expect)
+
+    def meet(self, head_decision="adopted", positions=None, head_reason="", attendees=None,
+             expect=302):
+        members = attendees or ["member", "member2"]
+        data = {"meeting_date": "2026-05-10", "meeting_kind": "leadership",
+                "head": self.people["head"].pk,
+                "attendees": [self.people[m].pk for m in members],
+                "head_decision": head_decision, "head_reason": head_reason}
+        positions = positions if positions is not None else {m: "agree" for m in members}
+        for member, position in positions.items():
+            pk = self.people[member].pk
+            data[f"position_{pk}"] = position
+            data[f"reason_{pk}"] = "同意方案" if position == "agree" else "有保留意见"
+        return self.complete("collective_decision", "secretary", data, expect=expect)
+
+    def publish(self):
+        return self.complete("publication", "office", {
+            "published_on": "2026-05-20", "published_text": self.decision.current_version.text,
+            "adoption_explanation": "采纳了村民关于增加收运频次的意见。"})
+
+
+def _errors(response) -> str:
+    """The form errors of a refused post, for a readable assertion message."""
+    content = response.content.decode("utf-8", "replace")
+    found = re.findall(r'class="[^"]*(?:errorlist|juece-error|mdc-text-field-helper-text--validation-msg|vf-field__error)[^"]*"[^>]*>(.*?)</', content, re.S)
+    return f"status {response.status_code}; errors: {found or content[:1500]}"
