@@ -17,6 +17,7 @@ from decisions.audit import audit_record
 from decisions.models import DraftAttachment
 from decisions.rulebook import RULES, Stage
 
+from . import queues
 from .stages import OPEN
 
 
@@ -149,9 +150,8 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
 
     @viewprop
     def queryset(self):
-        return self.model._default_manager.select_related("process__decision", "owner").filter(
-            process__flow_class=self.flow_class, owner=self.request.user,
-            status=STATUS.ASSIGNED).order_by("-created")
+        return (queues.tasks_inbox(self.request.user)
+                .select_related("process__decision", "owner").order_by("-created"))
 
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
@@ -159,9 +159,8 @@ class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
 
     @viewprop
     def queryset(self):
-        return (self.model._default_manager.select_related("process__decision", "owner")
-                .user_queue(self.request.user, flow_class=self.flow_class)
-                .filter(status=STATUS.NEW).order_by("-created"))
+        return (queues.tasks_queue(self.request.user)
+                .select_related("process__decision", "owner").order_by("-created"))
 
 
 class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
@@ -169,9 +168,8 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
 
     @viewprop
     def queryset(self):
-        return (self.model._default_manager.select_related("process__decision", "owner")
-                .user_archive(self.request.user, flow_class=self.flow_class)
-                .order_by("-created"))
+        return (queues.tasks_archive(self.request.user)
+                .select_related("process__decision", "owner").order_by("-created"))
 
 
 class DecisionChartView(FlowChartView):

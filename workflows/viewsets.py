@@ -2,12 +2,13 @@ from django.urls import path
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import pages
+from . import pages, queues
 
 
 class DecisionAppViewset(FlowAppViewset):
     """viewflow's inbox, queue and archive, with the decision list and page as its own."""
 
+    dashboard_view_class = pages.DecisionListView
     process_list_view_class = pages.DecisionListView
     process_detail_view_class = pages.DecisionDetailView
     inbox_view_class = pages.InboxView
@@ -23,3 +24,8 @@ class DecisionAppViewset(FlowAppViewset):
     def attachment_path(self):
         return path("<int:process_pk>/attachments/<int:attachment_pk>/", self.attachment_view,
                     name="attachment")
+
+    def get_context_data(self, request):
+        """The menu's counters, from the same task lists the pages show."""
+        return {"user_inbox": queues.tasks_inbox(request.user),
+                "user_queue": queues.tasks_queue(request.user)}
