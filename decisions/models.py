@@ -120,6 +120,9 @@ class UnitDisagreement(models.Model):
         verbose_name = _("disagreement between units")
         verbose_name_plural = _("disagreements between units")
 
+    def __str__(self):
+        return self.issue[:50]
+
 
 class StageSkip(models.Model):
     """A stage switched off for a decision: who decided and why."""
@@ -141,6 +144,9 @@ class StageSkip(models.Model):
                 name="stage_skip_only_consultation",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.reason[:40]}"
 
 
 class DraftVersion(ImmutableRecord):
@@ -186,6 +192,9 @@ class DraftAttachment(ImmutableRecord):
         verbose_name_plural = _("attachments")
         ordering = ["version_id", "name", "id"]
 
+    def __str__(self):
+        return self.name
+
 
 class PublicParticipation(models.Model):
     """Arts. 14-18: how the public was consulted, and for how long."""
@@ -208,6 +217,9 @@ class PublicParticipation(models.Model):
                                    name="participation_window_ordered"),
         ]
 
+    def __str__(self):
+        return f"{self.get_method_display()} {self.window_start}–{self.window_end}"
+
     @property
     def window_days(self) -> int:
         return (self.window_end - self.window_start).days + 1
@@ -227,6 +239,9 @@ class PublicComment(models.Model):
         verbose_name = _("public comment")
         verbose_name_plural = _("public comments")
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.source}: {self.text[:40]}"
 
 
 class ExpertOpinion(models.Model):
@@ -251,6 +266,9 @@ class ExpertOpinion(models.Model):
             models.CheckConstraint(condition=~Q(signature=""), name="expert_opinion_signed"),
         ]
 
+    def __str__(self):
+        return f"{self.signature}: {self.opinion[:40]}"
+
 
 class RiskAssessment(models.Model):
     """Arts. 22-24: risk points, measures, response plan, and whether the risk is controllable."""
@@ -269,6 +287,9 @@ class RiskAssessment(models.Model):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
         ordering = ["assessed_at", "id"]
+
+    def __str__(self):
+        return f"{self.decision_id}/{self.pk} controllable={self.controllable}"
 
 
 class LegalReview(ImmutableRecord):
@@ -297,6 +318,9 @@ class LegalReview(ImmutableRecord):
                                     name="review_identity_for_meeting"),
         ]
 
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.draft_version_id})"
+
     @property
     def clears_the_gate(self) -> bool:
         return self.outcome in rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE
@@ -317,6 +341,9 @@ class CounselOpinion(ImmutableRecord):
         verbose_name = _("outside counsel's opinion")
         verbose_name_plural = _("outside counsel's opinions")
         ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return self.counsel
 
 
 class Meeting(ImmutableRecord):
@@ -349,6 +376,9 @@ class Meeting(ImmutableRecord):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.meeting_date} {self.get_head_decision_display()}"
+
 
 class MemberPositionRecord(ImmutableRecord):
     """Art. 30: each member's position, dissent included, with reasons."""
@@ -367,6 +397,9 @@ class MemberPositionRecord(ImmutableRecord):
             models.UniqueConstraint(fields=["meeting", "member"], name="one_position_per_member"),
         ]
 
+    def __str__(self):
+        return f"{self.member_id}: {self.get_position_display()}"
+
 
 class Publication(ImmutableRecord):
     """Art. 32: the published text, and how public and expert opinions were adopted."""
@@ -384,6 +417,9 @@ class Publication(ImmutableRecord):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
 
+    def __str__(self):
+        return f"{self.published_on}"
+
 
 class AcceptanceReturn(ImmutableRecord):
     """Art. 12: the office returned the proposal to the drafter, with its reasons."""
@@ -395,6 +431,9 @@ class AcceptanceReturn(ImmutableRecord):
 
     class Meta:
         ordering = ["returned_at", "id"]
+
+    def __str__(self):
+        return self.reason[:50]
 
 
 class AuditEvent(ImmutableRecord):

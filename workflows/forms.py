@@ -234,3 +234,9 @@ class PublicationForm(forms.Form):
     published_text = forms.CharField(label=_("Published text"), widget=forms.Textarea)
     adoption_explanation = forms.CharField(
         label=_("How public and expert opinions were adopted"), widget=forms.Textarea)
+
+
+class OpinionAdoptionForm(forms.Form):
+    adoption = forms.ChoiceField(label=_("Adoption"), choices=[
+        c for c in AdoptionStatus.choices if c[0] != AdoptionStatus.PENDING])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,22 +2,22 @@
 
 import difflib
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
-from viewflow.workflow.status import STATUS
 
-from decisions import permissions, selectors
+from decisions import permissions, selectors, services
 from decisions.audit import audit_record
-from decisions.models import DraftAttachment
+from decisions.models import DraftAttachment, ExpertOpinion
 from decisions.rulebook import RULES, Stage
 
-from . import queues
+from . import forms, queues
 from .stages import OPEN
 
 
@@ -92,6 +92,9 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             rules=RULES,
             stage_rank=[r.stage.value for r in RULES].index(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
+            may_record_adoption=(not decision.is_closed and permissions.can_act(
+                self.request.user, Stage.REVISION, decision)),
+            adoption_form=forms.OpinionAdoptionForm(),
         )
         return context
 
@@ -105,6 +108,32 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
         kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")
         rows.append((kind, line))
     return rows
+
+
+class OpinionAdoptionView(DecisionPageMixin, generic.View):
+    """The lead unit records the adoption of one expert opinion, from the decision page."""
+
+    flow_class = None
+    viewset = None
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        decision = self.get_decision()
+        opinion = get_object_or_404(ExpertOpinion, pk=kwargs["opinion_pk"], decision=decision)
+        form = forms.OpinionAdoptionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.decision_record_opinion_adoption(
+                decision=decision, opinion=opinion, acting_user=request.user,
+                **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The adoption of the opinion is recorded."))
+        return redirect(request.resolver_match.flow_viewset.reverse(
+            "process_detail", args=[decision.process_id]) + "#experts")
 
 
 class AttachmentDownloadView(DecisionPageMixin, generic.View):

@@ -29,3 +29,12 @@ class DecisionAppViewset(FlowAppViewset):
         """The menu's counters, from the same task lists the pages show."""
         return {"user_inbox": queues.tasks_inbox(request.user),
                 "user_queue": queues.tasks_queue(request.user)}
+
+    @viewprop
+    def opinion_adoption_view(self):
+        return pages.OpinionAdoptionView.as_view()
+
+    @property
+    def opinion_adoption_path(self):
+        return path("<int:process_pk>/opinions/<int:opinion_pk>/adoption/",
+                    self.opinion_adoption_view, name="opinion_adoption")

@@ -6,6 +6,7 @@ and appends an audit event naming its actor. Views, flow steps, the admin and co
 
 from .closing import decision_archive, decision_publish
 from .consultation import (
+    decision_record_opinion_adoption,
     decision_record_participation,
     decision_record_risk_assessment,
     decision_submit_expert_opinion,
@@ -23,6 +24,7 @@ __all__ = [
     "decision_publish",
     "decision_record_legal_review",
     "decision_record_meeting",
+    "decision_record_opinion_adoption",
     "decision_record_participation",
     "decision_record_risk_assessment",
     "decision_return",

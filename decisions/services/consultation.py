@@ -144,3 +144,31 @@ def decision_record_risk_assessment(*, decision: Decision, risk_points: str, mea
     audit_record(action="risk_assessment_record", actor=acting_user, decision=decision,
                  task=task, stage=Stage.RISK_ASSESSMENT, after=snapshot(record))
     return record
+
+
+@transaction.atomic
+def decision_record_opinion_adoption(*, decision: Decision, opinion: ExpertOpinion,
+                                     adoption: str, reason: str, acting_user,
+                                     task=None) -> ExpertOpinion:
+    """The lead unit records whether each expert opinion was adopted, and why (Art. 21)."""
+    decision = locked(decision)
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.REVISION, decision)
+    if opinion.decision_id != decision.pk:
+        raise ValidationError(_("This opinion belongs to another decision."))
+    errors: dict = {}
+    if adoption not in (AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED,
+                        AdoptionStatus.NOT_ADOPTED):
+        errors["adoption"] = [_("Say whether the opinion was adopted.")]
+    require_text(errors, "reason", reason, _("The reason"))
+    raise_if(errors)
+    opinion = ExpertOpinion.objects.select_for_update().get(pk=opinion.pk)
+    before = snapshot(opinion, ["adoption", "adoption_reason"])
+    opinion.adoption = adoption
+    opinion.adoption_reason = reason.strip()
+    opinion.save(update_fields=["adoption", "adoption_reason"])
+    audit_record(action="expert_opinion_adoption_record", actor=acting_user, decision=decision,
+                 task=task, stage=Stage.EXPERT_INPUT, before=before,
+                 after={**snapshot(opinion, ["adoption", "adoption_reason"]),
+                        "opinion": opinion.pk})
+    return opinion

@@ -1,0 +1,35 @@
+"""The admin reads; it never writes a decision record (every write goes through a service)."""
+
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "lead_unit", "stage", "status", "created_at"]
+    list_filter = ["stage", "status"]
+    search_fields = ["title", "lead_unit"]
+
+
+@admin.register(models.AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "actor", "action", "decision", "stage"]
+    list_filter = ["action", "stage"]
+    list_select_related = ["actor", "decision"]
+
+
+for model in (models.DraftVersion, models.LegalReview, models.Meeting, models.Publication,
+              models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation):
+    admin.site.register(model, ReadOnlyAdmin)
