@@ -191,9 +191,8 @@ class DecisionFlow(flow.Flow):
     end = flow.End().Annotation(title=_("Closed"))
 
     def archive_decision(self, activation):
-        previous = activation.task.previous.select_related("owner").first()
         services.decision_archive(decision=_decision(activation),
-                                  acting_user=previous.owner if previous else None,
+                                  acting_user=_last_actor(activation.task),
                                   task=activation.task)
 
     # Who may see what: the flow defers to the decision's object permissions.
@@ -207,6 +206,14 @@ class DecisionFlow(flow.Flow):
     def has_manage_permission(self, user, obj=None):
         """Nobody rewrites the procedure by hand: no cancelling, undoing or reassigning."""
         return False
+
+
+def _last_actor(task):
+    """Who closed the file: the owner of the last human step before it (a switch has none)."""
+    previous = task.previous.select_related("owner").first()
+    while previous is not None and previous.owner_id is None:
+        previous = previous.previous.select_related("owner").first()
+    return previous.owner if previous else None
 
 
 def _head_decision(activation):

@@ -1,0 +1,93 @@
+"""``seed_demo``: demo logins and decisions at every stage, driven through the real procedure."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+from decisions.models import AuditEvent, Decision, DraftVersion
+from decisions.rulebook import CONSULTATION_STAGES, ReviewOutcome, Role, Stage
+from workflows.demo import DEMO_PASSWORD, DEMO_USERS
+from workflows.stages import open_stages
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Fire the deferred trigger (every attending member's position recorded) now, as a
+            # commit would; the test's transaction is never committed.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    return seed_demo()
+
+
+def test_every_stage_has_a_decision(seeded):
+    stages = set(Decision.objects.values_list("stage", flat=True))
+    assert set(Stage.values) - stages == set()
+
+
+def test_one_decision_runs_all_consultation_stages_side_by_side(seeded):
+    parallel = [d for d in Decision.objects.exclude(stage=Stage.ARCHIVED)
+                if set(CONSULTATION_STAGES) <= set(open_stages(d.process))]
+    assert parallel
+
+
+def test_an_unlawful_draft_is_revised_then_found_lawful(seeded):
+    decision = Decision.objects.get(reviews__outcome=ReviewOutcome.UNLAWFUL)
+    unlawful = decision.reviews.get(outcome=ReviewOutcome.UNLAWFUL)
+    lawful = decision.reviews.filter(outcome=ReviewOutcome.LAWFUL, id__gt=unlawful.id).get()
+    assert lawful.draft_version.number > unlawful.draft_version.number
+    assert decision.versions.filter(number__gt=unlawful.draft_version.number).exists()
+    assert decision.meetings.get().draft_version == lawful.draft_version
+
+
+def test_the_statutory_outcomes_are_all_shown(seeded):
+    review_outcomes = set(Decision.objects.values_list("reviews__outcome", flat=True))
+    assert set(ReviewOutcome.values) <= review_outcomes
+    head_decisions = set(Decision.objects.values_list("meetings__head_decision", flat=True))
+    assert {"adopted", "not_adopted", "revise", "deferred"} <= head_decisions
+    assert Decision.objects.filter(returns__isnull=False).exists()
+    assert Decision.objects.filter(risk_assessments__controllable=False).exists()
+
+
+def test_every_act_is_attributed(seeded):
+    assert not AuditEvent.objects.filter(actor__isnull=True).exists()
+
+
+def test_every_login_works_with_the_documented_password(seeded):
+    for spec in DEMO_USERS:
+        user = authenticate(username=spec.username, password=DEMO_PASSWORD)
+        assert user is not None, spec.username
+        assert user.get_full_name() == spec.full_name
+        if spec.role is None:
+            assert user.is_superuser
+        else:
+            assert user.groups.filter(name=spec.role.value).exists()
+        assert spec.username in seeded
+    assert {Role(r) for r in Role} == {s.role for s in DEMO_USERS if s.role}
+    assert "http://127.0.0.1:8000/" in seeded
+    assert DEMO_PASSWORD in seeded
+
+
+def test_running_twice_adds_nothing(seeded):
+    counts = (Decision.objects.count(), get_user_model().objects.count(),
+              DraftVersion.objects.count(), AuditEvent.objects.count())
+    output = seed_demo()
+    assert "already present" in output
+    assert counts == (Decision.objects.count(), get_user_model().objects.count(),
+                      DraftVersion.objects.count(), AuditEvent.objects.count())
+
+
+def test_a_database_in_use_is_left_alone(db):
+    get_user_model().objects.create_user(username="someone", password="x")
+    output = seed_demo()
+    assert "Nothing added" in output
+    assert not Decision.objects.exists()

@@ -1,0 +1,187 @@
+"""Demo people and a driver that takes a decision through the procedure as those people would.
+
+Every step goes through ``actions.start_decision`` / ``actions.run_task`` and the stage's service,
+so demo data meets the same permissions and statutory gates as the web forms.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from decisions import services
+from decisions.models import Decision
+from decisions.rulebook import Role
+
+from . import actions
+from .stages import open_tasks
+
+#: The one password of every demo login; documented in the README, never for production.
+DEMO_PASSWORD = "juece-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role | None
+    full_name: str
+    duty: str
+
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("drafter", Role.DRAFTER, "王建国",
+             "农业服务中心：提出决策建议、起草草案、公众参与、按意见修改"),
+    DemoUser("office", Role.OFFICE, "李秀英",
+             "党政办：受理或退回建议，指定审查、专家、评估人员；公布决策"),
+    DemoUser("reviewer", Role.REVIEWER, "张明", "司法所：合法性审查"),
+    DemoUser("expert", Role.EXPERT, "陈志强", "专家：署名的论证意见（水利、工程）"),
+    DemoUser("expert2", Role.EXPERT, "刘芳", "专家：署名的论证意见（农业、畜牧）"),
+    DemoUser("risk", Role.RISK_ASSESSOR, "赵磊", "综治中心：社会稳定风险评估"),
+    DemoUser("member1", Role.MEMBER, "孙丽", "班子成员：在会上发表意见"),
+    DemoUser("member2", Role.MEMBER, "周杰", "班子成员：在会上发表意见"),
+    DemoUser("member3", Role.MEMBER, "吴军", "班子成员：在会上发表意见"),
+    DemoUser("secretary", Role.SECRETARY, "郑敏", "会议记录人：如实记录集体讨论和每位成员的意见"),
+    DemoUser("head", Role.HEAD, "黄志明", "镇长：最后发表意见并作出决定"),
+    DemoUser("auditor", Role.AUDITOR, "何静", "纪检监察：查阅全部决策和审计记录"),
+    DemoUser("admin", None, "系统管理员", "超级用户：Django 管理后台 /admin/"),
+)
+
+
+def demo_data_present() -> bool:
+    return get_user_model()._default_manager.filter(
+        username__in=[u.username for u in DEMO_USERS]).exists()
+
+
+def demo_users_create() -> dict:
+    """Create every demo login and put each in its role group; returns them by username."""
+    User = get_user_model()
+    people = {}
+    for spec in DEMO_USERS:
+        email = f"{spec.username}@jijia.example"
+        if spec.role is None:
+            user = User.objects.create_superuser(username=spec.username, email=email,
+                                                 password=DEMO_PASSWORD, last_name=spec.full_name)
+        else:
+            user = User.objects.create_user(username=spec.username, email=email,
+                                            password=DEMO_PASSWORD, last_name=spec.full_name)
+            user.groups.add(Group.objects.get(name=spec.role.value))
+        people[spec.username] = user
+    return people
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+class DecisionDriver:
+    """One decision, moved step by step by the person each step belongs to."""
+
+    def __init__(self, people: dict, **proposal):
+        self.people = people
+        self.decision = actions.start_decision(acting_user=people["drafter"], **proposal)
+
+    def _open_task(self, node_name: str, user) -> Task:
+        for task in open_tasks(self.decision.process).order_by("id"):
+            if task.flow_task.name == node_name and task.owner_id in (None, user.pk):
+                return task
+        open_names = [t.flow_task.name for t in open_tasks(self.decision.process)]
+        raise LookupError(f"{self.decision.title}: no open {node_name} task for "
+                          f"{user.get_username()} (open: {open_names})")
+
+    def run(self, node_name: str, user, perform) -> "DecisionDriver":
+        task = self._open_task(node_name, user)
+        actions.run_task(task, acting_user=user, perform=perform)
+        self.decision = Decision.objects.select_related("current_version", "process").get(
+            pk=self.decision.pk)
+        return self
+
+    # Drafter of the lead unit
+
+    def submit(self, **changes):
+        user = self.people["drafter"]
+        return self.run("initiation", user, lambda task: services.decision_submit(
+            decision=self.decision, changes=changes or None, acting_user=user, task=task))
+
+    def participate(self, *, method: str, opened: datetime.date, days: int, comments,
+                    shortening_reason: str = ""):
+        user = self.people["drafter"]
+        return self.run("public_participation", user,
+                        lambda task: services.decision_record_participation(
+                            decision=self.decision, method=method, window_start=opened,
+                            window_end=opened + datetime.timedelta(days=days - 1),
+                            shortening_reason=shortening_reason, comments=comments,
+                            acting_user=user, task=task))
+
+    def revise(self, *, addition: str, response: str, node_name: str = "revision"):
+        user = self.people["drafter"]
+        text = f"{self.decision.current_version.text}\n{addition}"
+        return self.run(node_name, user, lambda task: services.decision_revise(
+            decision=self.decision, draft_text=text, response=response, acting_user=user,
+            task=task))
+
+    # Office of the decision organ
+
+    def return_to_drafter(self, reason: str):
+        user = self.people["office"]
+        return self.run("acceptance", user, lambda task: services.decision_return(
+            decision=self.decision, reason=reason, acting_user=user, task=task))
+
+    def accept(self, *, experts=()):
+        user = self.people["office"]
+        needs_risk = self.decision.needs_risk_assessment
+        return self.run("acceptance", user, lambda task: services.decision_accept(
+            decision=self.decision, reviewer=self.people["reviewer"],
+            experts=[self.people[name] for name in experts],
+            risk_assessor=self.people["risk"] if needs_risk else None,
+            acting_user=user, task=task))
+
+    def publish(self, *, explanation: str):
+        user = self.people["office"]
+        return self.run("publication", user, lambda task: services.decision_publish(
+            decision=self.decision, published_on=timezone.localdate(),
+            published_text=self.decision.current_version.text,
+            adoption_explanation=explanation, acting_user=user, task=task))
+
+    # Experts, risk assessor, legality reviewer
+
+    def expert_opinion(self, username: str, opinion: str):
+        user = self.people[username]
+        return self.run("expert_input", user, lambda task: services.decision_submit_expert_opinion(
+            decision=self.decision, opinion=opinion, signature=user.get_full_name(),
+            acting_user=user, task=task))
+
+    def assess_risk(self, *, controllable: bool, risk_points: str, measures: str,
+                    response_plan: str):
+        user = self.people["risk"]
+        return self.run("risk_assessment", user,
+                        lambda task: services.decision_record_risk_assessment(
+                            decision=self.decision, risk_points=risk_points, measures=measures,
+                            response_plan=response_plan, controllable=controllable,
+                            acting_user=user, task=task))
+
+    def review(self, outcome: str, *, authority: str = "决策主体为镇人民政府，属于其法定职权范围。",
+               procedure: str = "已履行公众参与等法定程序，材料齐全。",
+               content: str = "内容符合法律、法规和国家政策。", risk_statement: str = "",
+               counsel: str = "", counsel_opinion: str = ""):
+        user = self.people["reviewer"]
+        return self.run("legal_review", user, lambda task: services.decision_record_legal_review(
+            decision=self.decision, reviewed_version=self.decision.current_version.sha256,
+            outcome=outcome, opinion_authority=authority, opinion_procedure=procedure,
+            opinion_content=content, risk_statement=risk_statement, counsel=counsel,
+            counsel_opinion=counsel_opinion, acting_user=user, task=task))
+
+    # Meeting secretary records the meeting; the head decides last
+
+    def meet(self, head_decision: str, *, positions: dict, head_reason: str = "",
+             held: datetime.date | None = None, kind: str = "leadership"):
+        user = self.people["secretary"]
+        recorded = {self.people[name]: position for name, position in positions.items()}
+        return self.run("collective_decision", user,
+                        lambda task: services.decision_record_meeting(
+                            decision=self.decision, meeting_date=held or timezone.localdate(),
+                            kind=kind, head=self.people["head"], attendees=list(recorded),
+                            positions=recorded, head_decision=head_decision,
+                            head_reason=head_reason, acting_user=user, task=task))
