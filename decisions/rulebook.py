@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -69,10 +70,10 @@ class HeadDecision(models.TextChoices):
 
 
 class AdoptionStatus(models.TextChoices):
-    PENDING = "pending", _("Not yet decided")
-    ADOPTED = "adopted", _("Adopted")
-    PARTLY_ADOPTED = "partly_adopted", _("Partly adopted")
-    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    PENDING = "pending", pgettext_lazy("adoption of an opinion", "Not yet decided")
+    ADOPTED = "adopted", pgettext_lazy("adoption of an opinion", "Adopted")
+    PARTLY_ADOPTED = "partly_adopted", pgettext_lazy("adoption of an opinion", "Partly adopted")
+    NOT_ADOPTED = "not_adopted", pgettext_lazy("adoption of an opinion", "Not adopted")
 
 
 class ProposalSource(models.TextChoices):
@@ -120,28 +121,28 @@ class StageRule:
 
 
 RULES: tuple[StageRule, ...] = (
-    StageRule(Stage.INITIATION, "Arts. 10-13", Role.DRAFTER, 10, True,
+    StageRule(Stage.INITIATION, _("Arts. 10-13"), Role.DRAFTER, 10, True,
               "local rule: the lead unit completes the proposal", "act_initiation"),
-    StageRule(Stage.ACCEPTANCE, "Art. 12", Role.OFFICE, 5, True,
+    StageRule(Stage.ACCEPTANCE, _("Art. 12"), Role.OFFICE, 5, True,
               "local rule: the office accepts or returns a proposal", "act_acceptance"),
-    StageRule(Stage.PUBLIC_PARTICIPATION, "Arts. 14-18", Role.DRAFTER, 45, False,
+    StageRule(Stage.PUBLIC_PARTICIPATION, _("Arts. 14-18"), Role.DRAFTER, 45, False,
               "Art. 15: consultation window generally >= 30 days, plus the adoption write-up",
               "act_public_participation"),
-    StageRule(Stage.EXPERT_INPUT, "Arts. 19-21", Role.EXPERT, 10, True,
+    StageRule(Stage.EXPERT_INPUT, _("Arts. 19-21"), Role.EXPERT, 10, True,
               "local rule: written, signed expert opinion", "act_expert_input"),
-    StageRule(Stage.RISK_ASSESSMENT, "Arts. 22-24", Role.RISK_ASSESSOR, 15, True,
+    StageRule(Stage.RISK_ASSESSMENT, _("Arts. 22-24"), Role.RISK_ASSESSOR, 15, True,
               "local rule: risk assessment report", "act_risk_assessment"),
-    StageRule(Stage.LEGAL_REVIEW, "Arts. 25-28", Role.REVIEWER, 15, True,
+    StageRule(Stage.LEGAL_REVIEW, _("Arts. 25-28"), Role.REVIEWER, 15, True,
               "local rule: 15 working days, extendable once by 10; Art. 26 minimum 7",
               "act_legal_review"),
-    StageRule(Stage.REVISION, "Art. 28", Role.DRAFTER, 10, True,
+    StageRule(Stage.REVISION, _("Art. 28"), Role.DRAFTER, 10, True,
               "local rule: the lead unit revises per the opinion", "act_revision"),
-    StageRule(Stage.COLLECTIVE_DECISION, "Arts. 29-31", Role.SECRETARY, 20, True,
+    StageRule(Stage.COLLECTIVE_DECISION, _("Arts. 29-31"), Role.SECRETARY, 20, True,
               "local rule: submitted to the next meeting of the decision organ",
               "act_collective_decision"),
-    StageRule(Stage.PUBLICATION, "Art. 32", Role.OFFICE, 20, True,
+    StageRule(Stage.PUBLICATION, _("Art. 32"), Role.OFFICE, 20, True,
               "Art. 32: published in time; local rule 20 working days", "act_publication"),
-    StageRule(Stage.ARCHIVED, "Art. 33", Role.OFFICE, 30, False,
+    StageRule(Stage.ARCHIVED, _("Art. 33"), Role.OFFICE, 30, False,
               "Art. 33: filed promptly and completely", None),
 )
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
+from viewflow.workflow.fields import import_task_by_ref
 from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
 
@@ -172,6 +173,15 @@ class TaskColumnsMixin:
         return task.flow_task.stage.label
 
     stage.short_description = _("Stage")
+
+    def get_filterset(self, filterset_class, queryset):
+        """viewflow's task filter names a task by its node's attribute name, which is English
+        whatever the language; name it by its translated title instead."""
+        filterset = super().get_filterset(filterset_class, queryset)
+        field = filterset.filters["flow_task"].field
+        field.choices = [(ref, import_task_by_ref(ref).task_title)
+                         for ref, _name in field.choices if ref]
+        return filterset
 
 
 class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
