@@ -33,9 +33,19 @@ def can_view(user, decision: Decision) -> bool:
 
 def can_act(user, stage: str, decision: Decision) -> bool:
     """Object permission only: a global grant of a stage permission counts for nothing."""
-    if not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     return _object_perm(user, rulebook.stage_permission(stage), decision)
+
+
+def takes_part(user, decision: Decision) -> bool:
+    """Whether ``user`` may act at some stage of this decision (reading it is not taking part)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    from guardian.core import ObjectPermissionChecker
+
+    held = set(ObjectPermissionChecker(user).get_perms(decision))
+    return any(rule.permission in held for rule in rulebook.RULES if rule.permission)
 
 
 def require_act(user, stage: str, decision: Decision) -> None:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.workflow.fields import import_task_by_ref
+from viewflow.workflow.flow.views import actions as flow_actions
+from viewflow.workflow.flow.views import dashboard as flow_dashboard
 from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
 
@@ -209,6 +211,31 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
     def queryset(self):
         return (queues.tasks_archive(self.request.user)
                 .select_related("process__decision", "owner").order_by("-created"))
+
+
+class TaskListView(flow_dashboard.DashboardTaskListView):
+    """viewflow's list of every task of the flow, cut to the decisions the user may read."""
+
+    @viewprop
+    def queryset(self):
+        return queues.tasks_visible(self.request.user).select_related("process")
+
+
+class BulkAssignView(flow_actions.BulkAssignTasksActionView):
+    """Claim several tasks at once, from the user's own queue only: viewflow would list any task
+    named in the request, decision title included, on its confirmation page."""
+
+    def get_queryset(self):
+        self.queryset = queues.tasks_queue(self.request.user)
+        return super().get_queryset()
+
+
+class BulkUnassignView(flow_actions.BulkUnassignTasksActionView):
+    """Release several tasks at once, from the user's own inbox only."""
+
+    def get_queryset(self):
+        self.queryset = queues.tasks_inbox(self.request.user)
+        return super().get_queryset()
 
 
 class DecisionChartView(FlowChartView):

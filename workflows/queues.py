@@ -11,6 +11,8 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from decisions import permissions
+
 from .flows import DecisionFlow
 
 
@@ -43,3 +45,9 @@ def tasks_queue(user):
 
 def tasks_archive(user):
     return tasks_of_flow().filter(owner=user, finished__isnull=False)
+
+
+def tasks_visible(user):
+    """Every task, human or not, of the decisions ``user`` may read: the flow's task list."""
+    return Task.objects.filter(process__flow_class=DecisionFlow,
+                               process__decision__in=permissions.decisions_visible_to(user))

@@ -15,6 +15,9 @@ class DecisionAppViewset(FlowAppViewset):
     queue_view_class = pages.QueueView
     archive_view_class = pages.ArchiveView
     chart_view_class = pages.DecisionChartView
+    task_list_view_class = pages.TaskListView
+    tasks_assign_view_class = pages.BulkAssignView
+    tasks_unassign_view_class = pages.BulkUnassignView
 
     @viewprop
     def attachment_view(self):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -47,10 +48,21 @@ def decision_publish(*, decision: Decision, published_on: datetime.date, publish
 
 @transaction.atomic
 def decision_archive(*, decision: Decision, acting_user, task=None) -> Decision:
-    """Close the file (Art. 33): from now on the decision is read-only."""
+    """Close the file (Art. 33): from now on the decision is read-only.
+
+    Whoever concluded the procedure closes it: the office that published the decision, or the
+    secretary whose meeting record did not adopt it. Nobody closes a decision still in procedure.
+    """
     decision = locked(decision)
+    if not any(permissions.can_act(acting_user, stage, decision)
+               for stage in (Stage.PUBLICATION, Stage.COLLECTIVE_DECISION)):
+        raise PermissionDenied(_("Only the office or the meeting secretary of this decision "
+                                 "closes its file."))
     if decision.stage == Stage.ARCHIVED:
         return decision
+    if decision.status == DecisionStatus.ACTIVE:
+        raise StatutoryGateError("not_concluded", _("The decision is still in procedure: it is "
+                                                    "archived once published or not adopted."))
     before = {"stage": decision.stage, "status": decision.status}
     decision.stage = Stage.ARCHIVED
     decision.save(update_fields=["stage", "updated_at"])

@@ -1,5 +1,8 @@
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..audit import audit_record
 from ..models import Decision
 from ..rulebook import STAGE_ORDER, Stage
@@ -10,8 +13,11 @@ def decision_sync_stage(*, decision: Decision, open_stages, acting_user, task=No
     """Record the stage the procedure is at: the earliest of the stages with an open task.
 
     While the consultation stages run side by side, that is the first still open in the order
-    public participation, expert input, risk assessment.
+    public participation, expert input, risk assessment. Only someone taking part in this
+    decision's procedure moves it on; a reader (the auditor) does not.
     """
+    if not permissions.takes_part(acting_user, decision):
+        raise PermissionDenied(_("Only those taking part in this decision record its stage."))
     open_stages = [str(s) for s in open_stages]
     if not open_stages:
         return decision
