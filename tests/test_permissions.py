@@ -491,7 +491,8 @@ def test_auditor_changes_nothing_through_any_write_url(cast):
             assert refused(auditor.get(url)), (task.flow_task.name, action)
             assert refused(auditor.post(url, {"_confirm": "1"})), (task.flow_task.name, action)
 
-    admin_pages = [f"/admin/viewflow/process/{process_pk}/change/",
+    admin_pages = [f"/admin/decisions/decision/{decision.pk}/change/",
+                   f"/admin/viewflow/process/{process_pk}/change/",
                    f"/admin/viewflow/task/{open_[0].pk}/change/",
                    f"/admin/auth/user/{cast['auditor'].pk}/change/",
                    "/admin/auth/group/1/change/"]
@@ -505,3 +506,25 @@ def test_auditor_changes_nothing_through_any_write_url(cast):
     assert list(Task.objects.filter(process_id=process_pk)
                 .values_list("pk", "status", "owner").order_by("pk")) == tasks_before
     assert not Decision.objects.filter(title="审计员的提议").exists()
+
+
+@pytest.mark.parametrize("reader", ["auditor", "member", "reviewer"])
+def test_readers_cannot_record_the_adoption_of_an_expert_opinion(cast, reader):
+    decision = a_journey(cast, **ALL_CONSULTATIONS).submit().accept().expert_opinion().decision
+    opinion = decision.expert_opinions.get()
+    url = DecisionFlow.instance.reverse("opinion_adoption", args=[decision.process_id, opinion.pk])
+    client = logged_in(cast[reader])
+    assert client.get(decision_url(decision)).status_code == 200
+    before = footprint(decision)
+    assert refused(client.post(url, {"adoption": "adopted", "reason": "意见合理"}))
+    assert footprint(decision) == before
+    assert decision.expert_opinions.get().adoption == opinion.adoption
+
+
+def test_the_drafter_records_the_adoption_of_an_expert_opinion(cast):
+    decision = a_journey(cast, **ALL_CONSULTATIONS).submit().accept().expert_opinion().decision
+    opinion = decision.expert_opinions.get()
+    url = DecisionFlow.instance.reverse("opinion_adoption", args=[decision.process_id, opinion.pk])
+    response = logged_in(cast["drafter"]).post(url, {"adoption": "adopted", "reason": "意见合理"})
+    assert response.status_code == 302
+    assert decision.expert_opinions.get().adoption == "adopted"
