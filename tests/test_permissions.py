@@ -528,3 +528,20 @@ def test_the_drafter_records_the_adoption_of_an_expert_opinion(cast):
     response = logged_in(cast["drafter"]).post(url, {"adoption": "adopted", "reason": "意见合理"})
     assert response.status_code == 302
     assert decision.expert_opinions.get().adoption == "adopted"
+
+
+def test_an_expert_cannot_take_over_another_experts_released_task(people):
+    """Art. 20: each named expert writes his own opinion, even on a task the other released."""
+    from .browser import Office, task_url
+    from .factories import open_task
+
+    office = Office(people)
+    office.propose(needs_expert_input=True, skip_reasons={"risk_assessment": "无"})
+    office.submit(needs_expert_input="on")
+    office.accept(experts=["expert", "expert2"])
+    task = open_task(office.decision, "expert_input", owner=people["expert"])
+    assert office.client("expert").post(task_url(task, "unassign")).status_code == 302
+    task.refresh_from_db()
+    assert task.owner_id is None
+    assert office.client("expert2").post(task_url(task, "assign")).status_code in (403, 404)
+    assert office.client("expert").post(task_url(task, "assign")).status_code == 302

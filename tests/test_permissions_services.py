@@ -185,7 +185,7 @@ def bookkeeping(decision: Decision, user) -> dict:
         "decision_archive": lambda: services.decision_archive(decision=decision,
                                                               acting_user=user),
         "decision_sync_stage": lambda: services.decision_sync_stage(
-            decision=decision, open_stages=[Stage.PUBLICATION], acting_user=user),
+            decision=decision, acting_user=user),
         "decision_record_opinion_adoption": lambda: services.decision_record_opinion_adoption(
             decision=decision, opinion=opinion, adoption="adopted", reason="意见合理",
             acting_user=user),

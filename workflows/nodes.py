@@ -27,6 +27,9 @@ class StageView(flow.View):
     def can_assign(self, user, task):
         if task.owner_id or user is None or not user.is_authenticated:
             return False
+        named = (task.data or {}).get("expert")
+        if named is not None and named != user.pk:
+            return False  # Art. 20: each expert writes and signs his own opinion
         return permissions.can_act(user, self.stage, task.process.decision)
 
     def can_execute(self, user, task):

@@ -95,8 +95,8 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             rules=RULES,
             stage_rank=[r.stage.value for r in RULES].index(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
-            may_record_adoption=(not decision.is_closed and permissions.can_act(
-                self.request.user, Stage.REVISION, decision)),
+            may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
+                                 and not decision.is_closed),
             adoption_form=forms.OpinionAdoptionForm(),
         )
         return context

@@ -16,9 +16,8 @@ def open_stages(process) -> list[str]:
 
 
 def sync_stage(process, *, acting_user, task=None):
-    return services.decision_sync_stage(decision=process.decision,
-                                        open_stages=open_stages(process),
-                                        acting_user=acting_user, task=task)
+    return services.decision_sync_stage(decision=process.decision, acting_user=acting_user,
+                                        task=task)
 
 
 def finish_task(activation, *, acting_user):

@@ -1,6 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from .. import permissions
 from ..audit import audit_record
@@ -9,8 +11,8 @@ from ..rulebook import STAGE_ORDER, Stage
 
 
 @transaction.atomic
-def decision_sync_stage(*, decision: Decision, open_stages, acting_user, task=None) -> Decision:
-    """Record the stage the procedure is at: the earliest of the stages with an open task.
+def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decision:
+    """Record the stage the procedure is at: the earliest stage among its open human tasks.
 
     While the consultation stages run side by side, that is the first still open in the order
     public participation, expert input, risk assessment. Only someone taking part in this
@@ -18,7 +20,9 @@ def decision_sync_stage(*, decision: Decision, open_stages, acting_user, task=No
     """
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
-    open_stages = [str(s) for s in open_stages]
+    open_stages = [str(t.flow_task.stage) for t in Task.objects.filter(
+        process_id=decision.process_id, flow_task_type="HUMAN",
+        status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))]
     if not open_stages:
         return decision
     stage = min(open_stages, key=STAGE_ORDER.index)
