@@ -27,7 +27,10 @@ from .browser import decision_url, task_url
 from .factories import PASSWORD, Journey, open_task
 
 #: Words a Chinese page may show besides the test users' logins and e-mail addresses (data).
-ALLOWED = {"SHA"}  # SHA-256, the digest sealing each draft version
+ALLOWED = {
+    "SHA",  # SHA-256, the digest sealing each draft version
+    "English",  # the language switch offers English by its own name
+}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 #: Attributes whose values are shown to the reader (tooltips, placeholders, alternative text).
@@ -240,3 +243,16 @@ def test_success_messages_follow_the_reader_language():
         assert str(StageFormView.success_message) == "Recorded."
     with translation.override("zh-hans"):
         assert str(StageFormView.success_message) != "Recorded."
+
+
+def test_the_page_header_switches_the_language(people):
+    from .browser import logged_in
+
+    client = logged_in(people["drafter"])
+    page = client.get("/decision/").content.decode()
+    assert 'name="language" value="en"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/decision/"})
+    assert response.status_code == 302
+    assert "Decisions" in client.get("/decision/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/decision/"})
+    assert "English" in client.get("/decision/").content.decode()

@@ -15,7 +15,7 @@ from decisions.rulebook import HeadDecision, Stage
 
 from . import views
 from .models import DecisionProcess
-from .nodes import FanOutSplit, StageView
+from .nodes import Check, FanOutSplit, StageView
 
 SUMMARY = "{{ process.decision.title }}"
 
@@ -77,7 +77,7 @@ class DecisionFlow(flow.Flow):
         .Next(this.is_accepted)
     )
     is_accepted = (
-        flow.If(lambda activation: _decision(activation).accepted_at is not None)
+        Check(lambda activation: _decision(activation).accepted_at is not None)
         .Annotation(title=_("Accepted?"))
         .Then(this.consultation)
         .Else(this.initiation)
@@ -123,7 +123,7 @@ class DecisionFlow(flow.Flow):
         .Next(this.is_risk_controllable)
     )
     is_risk_controllable = (
-        flow.If(lambda activation: _decision(activation).risk_assessments
+        Check(lambda activation: _decision(activation).risk_assessments
                 .order_by("-id").values_list("controllable", flat=True).first())
         .Annotation(title=_("Risk controllable?"))
         .Then(this.consultation_done)
@@ -148,7 +148,7 @@ class DecisionFlow(flow.Flow):
         .Next(this.is_lawful)
     )
     is_lawful = (
-        flow.If(lambda activation: selectors.review_gate_problem(_decision(activation)) is None)
+        Check(lambda activation: selectors.review_gate_problem(_decision(activation)) is None)
         .Annotation(title=_("Lawful?"))
         .Then(this.collective_decision)
         .Else(this.revision)

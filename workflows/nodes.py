@@ -1,8 +1,10 @@
 """Flow nodes shaped for the statute: each human step names its stage and obeys object grants."""
 
 from viewflow.utils import is_owner
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.nodes.split import SplitActivation
 
 from decisions import permissions, rulebook
@@ -59,3 +61,11 @@ class FanOutSplit(flow.Split):
     def Next(self, node, case=None, data_source=None):
         self._activate_next.append((node, case, data_source))
         return self
+
+
+class Check(flow.If):
+    """A yes/no gateway whose chart labels follow the reader's language."""
+
+    def _outgoing(self):
+        yield Edge(src=self, dst=self._on_true, edge_class="cond_true", label=_("yes"))
+        yield Edge(src=self, dst=self._on_false, edge_class="cond_false", label=_("no"))
