@@ -370,8 +370,9 @@ class Meeting(ImmutableRecord):
         ordering = ["recorded_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(review_outcome__in=[o.value for o in
-                                                rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE]),
+                # Sorted: a set's order changes from run to run, and migrations record it.
+                condition=Q(review_outcome__in=sorted(
+                    o.value for o in rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE)),
                 name="meeting_needs_lawful_review",
             ),
         ]

@@ -340,7 +340,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('review_outcome__in', ['lawful_with_risk', 'lawful'])), name='meeting_needs_lawful_review'),
+            constraint=models.CheckConstraint(condition=models.Q(('review_outcome__in', ['lawful', 'lawful_with_risk'])), name='meeting_needs_lawful_review'),
         ),
         migrations.AddConstraint(
             model_name='memberpositionrecord',
