@@ -3,9 +3,9 @@
 import datetime
 import re
 
-import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
 from django.test import Client
 
+import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
 from decisions.models import Decision
 from workflows.flows import DecisionFlow
 
@@ -140,7 +140,8 @@ class Office:
     def revise(self, node_name="revision", text=None, expect=302):
         text = text or self.decision.current_version.text + "\n第三条 （根据审查意见修改）"
         return self.complete(node_name, "drafter", {
-            "draft_text": text, "response": "已按审查意见修改；关于收费标准的意见，因已有上位法依据，未予采纳。"},
+            "draft_text": text,
+            "response": "已按审查意见修改；关于收费标准的意见，因已有上位法依据，未予采纳。"},
             expect=expect)
 
     def meet(self, head_decision="adopted", positions=None, head_reason="", attendees=None,
@@ -166,5 +167,7 @@ class Office:
 def _errors(response) -> str:
     """The form errors of a refused post, for a readable assertion message."""
     content = response.content.decode("utf-8", "replace")
-    found = re.findall(r'class="[^"]*(?:errorlist|juece-error|mdc-text-field-helper-text--validation-msg|vf-field__error)[^"]*"[^>]*>(.*?)</', content, re.S)
+    error_classes = ("errorlist|juece-error|mdc-text-field-helper-text--validation-msg"
+                     "|vf-field__error")
+    found = re.findall(rf'class="[^"]*(?:{error_classes})[^"]*"[^>]*>(.*?)</', content, re.S)
     return f"status {response.status_code}; errors: {found or content[:1500]}"

@@ -38,7 +38,8 @@ def proposal(**overrides) -> dict:
         "needs_public_participation": True,
         "needs_expert_input": False,
         "needs_risk_assessment": False,
-        "skip_reasons": {"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"},
+        "skip_reasons": {"expert_input": "不涉及专业技术问题",
+                         "risk_assessment": "不涉及社会稳定风险"},
     }
     data.update(overrides)
     return data
@@ -48,7 +49,8 @@ def open_task(decision: Decision, node_name: str, owner=None) -> Task:
     tasks = [t for t in open_tasks(decision.process).order_by("id")
              if t.flow_task.name == node_name and (owner is None or t.owner_id in (None,
                                                                                     owner.pk))]
-    assert tasks, f"no open {node_name} task; open: {[t.flow_task.name for t in open_tasks(decision.process)]}"
+    names = [t.flow_task.name for t in open_tasks(decision.process)]
+    assert tasks, f"no open {node_name} task; open: {names}"
     return tasks[0]
 
 

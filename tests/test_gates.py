@@ -243,3 +243,15 @@ def test_http_completed_task_cannot_be_posted_again(people):
     response = office.client("secretary").post(task_url(task), {"head_decision": "adopted"})
     assert response.status_code in (403, 404)
     assert Meeting.objects.count() == 1
+
+
+def test_http_meeting_refused_when_latest_review_is_not_lawful(people):
+    office = http_at_meeting(people)
+    change_draft(office, people)
+    services.decision_record_legal_review(
+        decision=office.decision, reviewed_version=office.decision.current_version.sha256,
+        outcome="unlawful", opinion_authority="a", opinion_procedure="b", opinion_content="c",
+        acting_user=people["reviewer"])
+    response = office.meet("adopted", expect=409)
+    assert "不合法" in response.content.decode()
+    assert not Meeting.objects.exists()

@@ -129,4 +129,5 @@ def test_risk_not_controllable_goes_to_revision_then_back_to_risk(people):
     office.meet("adopted")
     office.publish()
     assert office.decision.stage == Stage.ARCHIVED
-    assert AuditEvent.objects.filter(decision=office.decision, action="decision_revise").count() == 1
+    revisions = AuditEvent.objects.filter(decision=office.decision, action="decision_revise")
+    assert revisions.count() == 1

@@ -26,7 +26,7 @@ def test_every_stage_has_an_actor_a_period_and_a_source():
 
 
 def test_only_lawful_outcomes_clear_the_gate():
-    assert rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE == {"lawful", "lawful_with_risk"}
+    assert {"lawful", "lawful_with_risk"} == rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE
 
 
 def test_system_check_passes_and_fails_when_a_stage_lacks_a_rule(monkeypatch):
