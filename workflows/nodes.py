@@ -1,7 +1,7 @@
 """Flow nodes shaped for the statute: each human step names its stage and obeys object grants."""
 
-from viewflow.utils import is_owner
 from django.utils.translation import gettext_lazy as _
+from viewflow.utils import is_owner
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
