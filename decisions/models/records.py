@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import rulebook
-from .rulebook import (
+from .. import rulebook
+from ..rulebook import (
     AdoptionStatus,
     DecisionStatus,
     HeadDecision,

@@ -1,0 +1,41 @@
+"""The domain's records, one module per concept."""
+
+from .records import (
+    AcceptanceReturn,
+    AuditEvent,
+    CounselOpinion,
+    Decision,
+    DraftAttachment,
+    DraftVersion,
+    ExpertOpinion,
+    ImmutableRecord,
+    LegalReview,
+    Meeting,
+    MemberPositionRecord,
+    Publication,
+    PublicComment,
+    PublicParticipation,
+    RiskAssessment,
+    StageSkip,
+    UnitDisagreement,
+)
+
+__all__ = [
+    "AcceptanceReturn",
+    "AuditEvent",
+    "CounselOpinion",
+    "Decision",
+    "DraftAttachment",
+    "DraftVersion",
+    "ExpertOpinion",
+    "ImmutableRecord",
+    "LegalReview",
+    "Meeting",
+    "MemberPositionRecord",
+    "Publication",
+    "PublicComment",
+    "PublicParticipation",
+    "RiskAssessment",
+    "StageSkip",
+    "UnitDisagreement",
+]
