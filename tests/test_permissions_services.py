@@ -226,3 +226,18 @@ def test_the_closing_actor_archives_a_concluded_decision(cast):
     assert services.decision_archive(decision=decision, acting_user=cast["secretary"]).is_closed
     with pytest.raises(PermissionDenied):
         services.decision_archive(decision=decision, acting_user=cast["auditor"])
+
+
+def test_a_superuser_has_no_stage_power_without_a_grant(people):
+    """Even the administrator acts at a stage only with that stage's grant on the decision."""
+    from django.contrib.auth import get_user_model
+
+    from decisions import permissions
+
+    from .factories import Journey
+
+    journey = Journey(people).submit().accept().participate()
+    admin = get_user_model().objects.create_superuser("root", "root@example.test", "x")
+    assert not permissions.can_act(admin, Stage.LEGAL_REVIEW, journey.decision)
+    assert permissions.can_act(people["reviewer"], Stage.LEGAL_REVIEW, journey.decision)
+    assert permissions.can_view(admin, journey.decision)
