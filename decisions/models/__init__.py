@@ -1,5 +1,13 @@
 """The domain's records, one module per concept."""
 
+from .calendar import CalendarDay, CalendarYear
+from .deadlines import (
+    DeadlineChange,
+    Notification,
+    Reminder,
+    StagePeriod,
+    TaskDeadline,
+)
 from .records import (
     AcceptanceReturn,
     AuditEvent,
@@ -21,6 +29,13 @@ from .records import (
 )
 
 __all__ = [
+    "CalendarDay",
+    "CalendarYear",
+    "DeadlineChange",
+    "Notification",
+    "Reminder",
+    "StagePeriod",
+    "TaskDeadline",
     "AcceptanceReturn",
     "AuditEvent",
     "CounselOpinion",
