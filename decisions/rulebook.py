@@ -103,6 +103,8 @@ class MeetingKind(models.TextChoices):
 PUBLIC_CONSULTATION_MIN_DAYS = 30
 #: Art. 26: the legality reviewer is generally given at least 7 working days.
 LEGAL_REVIEW_MIN_WORKING_DAYS = 7
+#: Local rule: the reviewer's own limit may be extended once, by at most this many working days.
+LEGAL_REVIEW_EXTENSION_WORKING_DAYS = 10
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Deadlines and reminders
+JUECE_REMINDER_LEAD_WORKING_DAYS = int(os.environ.get("JUECE_REMINDER_LEAD_WORKING_DAYS", "3"))
+JUECE_REMINDER_SWEEP_SECONDS = int(os.environ.get("JUECE_REMINDER_SWEEP_SECONDS", "300"))
+JUECE_REMINDER_MAX_ATTEMPTS = int(os.environ.get("JUECE_REMINDER_MAX_ATTEMPTS", "50"))
+JUECE_SITE_URL = os.environ.get("JUECE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "juece@localhost")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+
+# Celery: Redis when REDIS_URL is set; otherwise a broker in the project folder, no server needed.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_FOLDER = Path(os.environ.get("CELERY_BROKER_FOLDER", BASE_DIR / ".celery-broker"))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "reminders-sweep": {
+        "task": "decisions.tasks.reminders_sweep",
+        "schedule": JUECE_REMINDER_SWEEP_SECONDS,
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_BROKER_FOLDER / "beat-schedule")

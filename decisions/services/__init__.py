@@ -11,6 +11,7 @@ from .consultation import (
     decision_record_risk_assessment,
     decision_submit_expert_opinion,
 )
+from .deadlines import decision_change_deadline
 from .drafts import draft_sha256
 from .initiation import decision_accept, decision_create, decision_return, decision_submit
 from .meeting import decision_record_meeting
@@ -20,6 +21,7 @@ from .stage import decision_sync_stage
 __all__ = [
     "decision_accept",
     "decision_archive",
+    "decision_change_deadline",
     "decision_create",
     "decision_publish",
     "decision_record_legal_review",

@@ -8,11 +8,13 @@ from .. import permissions
 from ..audit import audit_record
 from ..models import Decision
 from ..rulebook import STAGE_ORDER, Stage
+from .deadlines import deadlines_sync
 
 
 @transaction.atomic
 def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decision:
-    """Record the stage the procedure is at: the earliest stage among its open human tasks.
+    """Record where the procedure stands: the deadlines of its open tasks, and its stage, the
+    earliest stage among its open human tasks.
 
     While the consultation stages run side by side, that is the first still open in the order
     public participation, expert input, risk assessment. Only someone taking part in this
@@ -20,6 +22,7 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     """
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
+    deadlines_sync(decision)
     open_stages = [str(t.flow_task.stage) for t in Task.objects.filter(
         process_id=decision.process_id, flow_task_type="HUMAN",
         status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))]

@@ -1,0 +1,127 @@
+"""Deadlines of open tasks: opened when a task starts, closed when it ends, changed by the
+office with a recorded reason, never leaving the legality reviewer under 7 working days."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .. import permissions
+from ..audit import audit_record
+from ..calendar import WorkingCalendar
+from ..deadlines import reckon, stage_periods
+from ..errors import StatutoryGateError
+from ..models import DeadlineChange, Decision, LegalReview, TaskDeadline
+from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Stage
+from ._common import raise_if, require_open, require_text
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) -> None:
+    """Give each newly opened human task its due date; close the deadlines of ended tasks.
+
+    Called in the transaction that moved the flow on.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tasks = list(Task.objects.filter(process_id=decision.process_id, flow_task_type="HUMAN")
+                 .select_related("deadline"))
+    TaskDeadline.objects.filter(decision=decision, closed_at__isnull=True).exclude(
+        task__status__in=OPEN).update(closed_at=now)
+    new_tasks = [t for t in tasks if t.status in OPEN and not hasattr(t, "deadline")]
+    if not new_tasks:
+        return
+    periods = stage_periods()
+    calendar = WorkingCalendar.around(today)
+    for task in new_tasks:
+        stage = str(task.flow_task.stage)
+        period = periods[stage]
+        credited = _review_days_already_used(decision, calendar) if stage == Stage.LEGAL_REVIEW \
+            else 0
+        days = max(period.days - credited, 1)
+        reckoning = reckon(calendar, today, days, period.working_days)
+        TaskDeadline.objects.create(
+            task=task, decision=decision, stage=stage, starts_on=today, due_on=reckoning.day,
+            period_days=period.days, working_days=period.working_days, credited_days=credited,
+            uncovered_year=reckoning.uncovered_year)
+
+
+def _review_days_already_used(decision: Decision, calendar: WorkingCalendar) -> int:
+    """Time waiting for supplementary material is not counted (local rule): a review that
+    resumes after "returned for more material" keeps the working days its last round used."""
+    last = (LegalReview.objects.filter(decision=decision).order_by("-id")
+            .values_list("outcome", flat=True).first())
+    if last != ReviewOutcome.RETURNED:
+        return 0
+    previous = (TaskDeadline.objects.filter(decision=decision, stage=Stage.LEGAL_REVIEW,
+                                            closed_at__isnull=False)
+                .order_by("-id").first())
+    if previous is None:
+        return 0
+    closed_on = timezone.localdate(previous.closed_at)
+    used = calendar.working_days_between(previous.starts_on, closed_on)
+    return previous.credited_days + used
+
+
+@transaction.atomic
+def decision_change_deadline(*, deadline: TaskDeadline, due_on: datetime.date, reason: str,
+                             acting_user) -> TaskDeadline:
+    """The office extends a deadline (or shortens it for urgency), saying why.
+
+    The legality reviewer keeps at least 7 working days from the start of his review (Art. 26),
+    and his own limit is extended at most once, by the local rule's number of working days.
+    """
+    deadline = TaskDeadline.objects.select_for_update().select_related("decision").get(
+        pk=deadline.pk)
+    decision = deadline.decision
+    require_open(decision)
+    permissions.require_act(acting_user, Stage.ACCEPTANCE, decision)
+    if deadline.closed_at is not None:
+        raise StatutoryGateError("task_not_open", _("This task is finished; its deadline is "
+                                                    "closed."))
+    errors: dict = {}
+    require_text(errors, "reason", reason, _("The reason for the change"))
+    if not isinstance(due_on, datetime.date):
+        errors["due_on"] = [_("Give the new due date.")]
+    elif due_on < deadline.starts_on:
+        errors["due_on"] = [_("The due date cannot be before the task started.")]
+    raise_if(errors)
+    calendar = WorkingCalendar.around(deadline.starts_on, years_after=3)
+    if deadline.stage == Stage.LEGAL_REVIEW:
+        floor = calendar.add_working_days(deadline.starts_on, LEGAL_REVIEW_MIN_WORKING_DAYS).day
+        if due_on < floor:
+            raise StatutoryGateError(
+                "review_period_too_short",
+                _("The legality reviewer must be given at least %(days)d working days "
+                  "(Art. 26): the earliest due date is %(floor)s.")
+                % {"days": LEGAL_REVIEW_MIN_WORKING_DAYS, "floor": floor.isoformat()})
+        period = stage_periods()[Stage.LEGAL_REVIEW]
+        standard = calendar.add_working_days(
+            deadline.starts_on, max(deadline.period_days - deadline.credited_days, 1)).day
+        if due_on > standard:
+            ceiling = calendar.add_working_days(standard, period.extension_days).day
+            if deadline.extended and due_on > deadline.due_on:
+                raise StatutoryGateError(
+                    "review_extension_used",
+                    _("The reviewer's limit was already extended once."))
+            if due_on > ceiling:
+                raise StatutoryGateError(
+                    "review_extension_too_long",
+                    _("The reviewer's limit may be extended once by at most %(days)d working "
+                      "days: the latest due date is %(ceiling)s.")
+                    % {"days": period.extension_days, "ceiling": ceiling.isoformat()})
+            deadline.extended = True
+    before = deadline.due_on
+    deadline.due_on = due_on
+    deadline.uncovered_year = None if calendar.covers(due_on.year) else due_on.year
+    deadline.save(update_fields=["due_on", "extended", "uncovered_year"])
+    DeadlineChange.objects.create(deadline=deadline, due_before=before, due_after=due_on,
+                                  reason=reason.strip(), changed_by=acting_user)
+    audit_record(action="deadline_change", actor=acting_user, decision=decision,
+                 task=deadline.task, stage=deadline.stage,
+                 before={"due_on": before}, after={"due_on": due_on, "reason": reason.strip()})
+    return deadline
