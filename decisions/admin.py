@@ -33,3 +33,4 @@ class AuditEventAdmin(ReadOnlyAdmin):
 for model in (models.DraftVersion, models.LegalReview, models.Meeting, models.Publication,
               models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation):
     admin.site.register(model, ReadOnlyAdmin)
+from . import admin_calendar  # noqa: E402, F401
