@@ -1,4 +1,5 @@
-"""The admin reads; it never writes a decision record (every write goes through a service)."""
+"""The admin reads decision records and never writes them (every write goes through a service);
+it edits only deployment settings: the working-day calendar and the stage periods."""
 
 from django.contrib import admin
 
