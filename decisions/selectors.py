@@ -11,6 +11,7 @@ from .models import (
     LegalReview,
     Meeting,
     MemberPositionRecord,
+    Notification,
     PublicParticipation,
 )
 from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE
@@ -97,3 +98,14 @@ def decision_for_page_by_process(process_pk: int) -> Decision:
     if pk is None:
         raise Decision.DoesNotExist
     return decision_for_page(pk)
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first, with the decision each links to."""
+    return (Notification.objects.filter(user=user).select_related("decision")
+            .order_by("-created_at", "-id"))
+
+
+def notifications_unread_count(user) -> int:
+    """The header badge: one COUNT over the (user, read_at) index."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

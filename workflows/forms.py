@@ -240,3 +240,9 @@ class OpinionAdoptionForm(forms.Form):
     adoption = forms.ChoiceField(label=_("Adoption"), choices=[
         c for c in AdoptionStatus.choices if c[0] != AdoptionStatus.PENDING])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeadlineChangeForm(forms.Form):
+    due_on = forms.DateField(label=_("New due date"),
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=2000)

@@ -1,11 +1,14 @@
 """The pages around the flow: the decision list, the decision page, diffs and attachments."""
 
 import difflib
+from collections import defaultdict
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
@@ -17,10 +20,13 @@ from viewflow.workflow.flow.views.chart import FlowChartView
 
 from decisions import permissions, selectors, services
 from decisions.audit import audit_record
-from decisions.models import DraftAttachment, ExpertOpinion
+from decisions.calendar import WorkingCalendar
+from decisions.errors import StatutoryGateError
+from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
 from decisions.rulebook import RULES, Stage
 
 from . import forms, queues
+from .deadline_display import deadline_of, state_badge
 from .stages import OPEN
 
 
@@ -76,7 +82,8 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
         decision = self.get_decision()
         process = decision.process
         tasks = list(process.task_set.filter(flow_task_type="HUMAN")
-                     .select_related("owner").order_by("created", "id"))
+                     .select_related("owner", "deadline").order_by("created", "id"))
+        open_tasks = [t for t in tasks if t.status in OPEN]
         versions = list(decision.versions.all())
         reviews = list(decision.reviews.all())
         latest_review = reviews[-1] if reviews else None
@@ -90,7 +97,11 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             latest_review=latest_review,
             review_valid=(latest_review is not None
                           and latest_review.draft_version_id == decision.current_version_id),
-            open_tasks=[t for t in tasks if t.status in OPEN],
+            open_tasks=open_tasks,
+            open_task_rows=_open_task_rows(decision, open_tasks),
+            may_change_deadlines=(permissions.can_act(self.request.user, Stage.ACCEPTANCE,
+                                                      decision) and not decision.is_closed),
+            deadline_form=forms.DeadlineChangeForm(),
             done_tasks=[t for t in tasks if t.status not in OPEN],
             rules=RULES,
             stage_rank=[r.stage.value for r in RULES].index(decision.stage),
@@ -100,6 +111,24 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             adoption_form=forms.OpinionAdoptionForm(),
         )
         return context
+
+
+def _open_task_rows(decision, open_tasks) -> list[dict]:
+    """Each open task with its deadline, state and the office's changes to it (two queries for
+    the calendar and one for the changes, however many tasks)."""
+    changes = defaultdict(list)
+    for change in DeadlineChange.objects.filter(deadline__decision=decision).select_related(
+            "changed_by"):
+        changes[change.deadline_id].append(change)
+    today = timezone.localdate()
+    calendar = WorkingCalendar.around(today)
+    rows = []
+    for task in open_tasks:
+        deadline = deadline_of(task)
+        rows.append({"task": task, "deadline": deadline,
+                     "state": state_badge(deadline, today, calendar),
+                     "changes": changes[deadline.pk] if deadline else []})
+    return rows
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -139,6 +168,33 @@ class OpinionAdoptionView(DecisionPageMixin, generic.View):
             "process_detail", args=[decision.process_id]) + "#experts")
 
 
+class DeadlineChangeView(DecisionPageMixin, generic.View):
+    """The office changes an open task's due date from the decision page, giving its reason."""
+
+    flow_class = None
+    viewset = None
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        decision = self.get_decision()
+        deadline = get_object_or_404(TaskDeadline, pk=kwargs["deadline_pk"], decision=decision)
+        form = forms.DeadlineChangeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.decision_change_deadline(deadline=deadline, acting_user=request.user,
+                                              **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except StatutoryGateError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The due date is changed."))
+        return redirect(request.resolver_match.flow_viewset.reverse(
+            "process_detail", args=[decision.process_id]) + "#stage")
+
+
 class AttachmentDownloadView(DecisionPageMixin, generic.View):
     flow_class = None
     viewset = None
@@ -176,6 +232,22 @@ class TaskColumnsMixin:
 
     stage.short_description = _("Stage")
 
+    @cached_property
+    def working_calendar(self) -> WorkingCalendar:
+        """One calendar per request, for every row's state."""
+        return WorkingCalendar.around(timezone.localdate())
+
+    def due_on(self, task):
+        deadline = deadline_of(task)
+        return deadline.due_on if deadline else None
+
+    due_on.short_description = _("Due")
+
+    def deadline_state(self, task):
+        return state_badge(deadline_of(task), timezone.localdate(), self.working_calendar)
+
+    deadline_state.short_description = _("Deadline")
+
     def get_filterset(self, filterset_class, queryset):
         """viewflow's task filter names a task by its node's attribute name, which is English
         whatever the language; name it by its translated title instead."""
@@ -187,21 +259,23 @@ class TaskColumnsMixin:
 
 
 class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
-    columns = ("task_id", "task_title", "decision_title", "stage", "created")
+    columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
+               "deadline_state")
 
     @viewprop
     def queryset(self):
         return (queues.tasks_inbox(self.request.user)
-                .select_related("process__decision", "owner").order_by("-created"))
+                .select_related("process__decision", "owner", "deadline").order_by("-created"))
 
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
-    columns = ("task_id", "task_title", "decision_title", "stage", "created")
+    columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
+               "deadline_state")
 
     @viewprop
     def queryset(self):
         return (queues.tasks_queue(self.request.user)
-                .select_related("process__decision", "owner").order_by("-created"))
+                .select_related("process__decision", "owner", "deadline").order_by("-created"))
 
 
 class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):

@@ -2,7 +2,7 @@ from django.urls import path
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import pages, queues
+from . import notifications, pages, queues
 
 
 class DecisionAppViewset(FlowAppViewset):
@@ -41,3 +41,27 @@ class DecisionAppViewset(FlowAppViewset):
     def opinion_adoption_path(self):
         return path("<int:process_pk>/opinions/<int:opinion_pk>/adoption/",
                     self.opinion_adoption_view, name="opinion_adoption")
+
+    @viewprop
+    def deadline_change_view(self):
+        return pages.DeadlineChangeView.as_view()
+
+    @property
+    def deadline_change_path(self):
+        return path("<int:process_pk>/deadlines/<int:deadline_pk>/", self.deadline_change_view,
+                    name="deadline_change")
+
+    @property
+    def notification_list_path(self):
+        return path("notifications/", notifications.NotificationListView.as_view(),
+                    name="notifications")
+
+    @property
+    def notification_open_path(self):
+        return path("notifications/<int:notification_pk>/",
+                    notifications.NotificationOpenView.as_view(), name="notification_open")
+
+    @property
+    def notifications_read_path(self):
+        return path("notifications/read/", notifications.NotificationsMarkAllReadView.as_view(),
+                    name="notifications_read")

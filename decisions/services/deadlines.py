@@ -3,6 +3,8 @@ office with a recorded reason, never leaving the legality reviewer under 7 worki
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +16,8 @@ from ..audit import audit_record
 from ..calendar import WorkingCalendar
 from ..deadlines import reckon, stage_periods
 from ..errors import StatutoryGateError
-from ..models import DeadlineChange, Decision, LegalReview, TaskDeadline
-from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Stage
+from ..models import DeadlineChange, Decision, LegalReview, Notification, TaskDeadline
+from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
 from ._common import raise_if, require_open, require_text
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -37,6 +39,7 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) 
         return
     periods = stage_periods()
     calendar = WorkingCalendar.around(today)
+    uncovered_years = set()
     for task in new_tasks:
         stage = str(task.flow_task.stage)
         period = periods[stage]
@@ -48,6 +51,22 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) 
             task=task, decision=decision, stage=stage, starts_on=today, due_on=reckoning.day,
             period_days=period.days, working_days=period.working_days, credited_days=credited,
             uncovered_year=reckoning.uncovered_year)
+        if reckoning.uncovered_year:
+            uncovered_years.add(reckoning.uncovered_year)
+    for year in sorted(uncovered_years):
+        _tell_the_office_the_calendar_is_missing(decision, year)
+
+
+def _tell_the_office_the_calendar_is_missing(decision: Decision, year: int) -> None:
+    """A due date counted Monday to Friday in a year without the State Council's holiday
+    notice may be wrong: the office is told, so that an administrator loads the year."""
+    office = get_user_model().objects.filter(is_active=True, groups__name=Role.OFFICE).distinct()
+    message = _("The deadline of the decision “%(title)s” runs into %(year)d, but the holiday "
+                "arrangements for %(year)d are not loaded: ask an administrator to load the "
+                "calendar.") % {"title": decision.title, "year": year}
+    url = f"{settings.JUECE_SITE_URL}/decision/{decision.process_id}/"
+    Notification.objects.bulk_create(
+        [Notification(user=user, decision=decision, message=message, url=url) for user in office])
 
 
 def _review_days_already_used(decision: Decision, calendar: WorkingCalendar) -> int:
