@@ -11,6 +11,7 @@ from workflows.flows import DecisionFlow
 
 from .browser import decision_url, logged_in
 from .factories import Journey, open_task
+from .test_i18n import english_words
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 MONDAY = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
@@ -161,6 +162,7 @@ def test_notifications_listed_read_and_counted_in_the_header(people):
     assert unread_badge(html) == "3"
     assert html.count('data-read="0"') == 3
     assert html.index("提醒1") < html.index("提醒0")  # newest first
+    assert english_words(html, [office.username]) == []
 
     notice = Notification.objects.get(decision=journey.decision)
     response = client.get(DecisionFlow.instance.reverse("notification_open", args=[notice.pk]))
