@@ -101,14 +101,14 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             open_task_rows=_open_task_rows(decision, open_tasks),
             may_change_deadlines=(permissions.can_act(self.request.user, Stage.ACCEPTANCE,
                                                       decision) and not decision.is_closed),
-            deadline_form=forms.DeadlineChangeForm(),
+            deadline_form=forms.DeadlineChangeForm(auto_id=False),
             done_tasks=[t for t in tasks if t.status not in OPEN],
             rules=RULES,
             stage_rank=[r.stage.value for r in RULES].index(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and not decision.is_closed),
-            adoption_form=forms.OpinionAdoptionForm(),
+            adoption_form=forms.OpinionAdoptionForm(auto_id=False),
         )
         return context
 
