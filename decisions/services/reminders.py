@@ -124,9 +124,10 @@ def reminders_deliver(*, now: datetime.datetime | None = None, limit: int = 1000
     """Deliver undelivered reminders one by one, each in its own short transaction."""
     sent: Counter = Counter()
     connection = get_connection()
+    last_id = 0
     with translation.override(settings.LANGUAGE_CODE):
         for _n in range(limit):
-            outcome = _deliver_next(connection, now or timezone.now())
+            last_id, outcome = _deliver_next(connection, now or timezone.now(), last_id)
             if outcome is None:
                 break
             if outcome:
@@ -134,17 +135,19 @@ def reminders_deliver(*, now: datetime.datetime | None = None, limit: int = 1000
     return sent
 
 
-def _deliver_next(connection, now) -> str | None | bool:
+def _deliver_next(connection, now, after_id: int) -> tuple[int, str | None | bool]:
+    """The next undelivered reminder after ``after_id``: a sweep walks the ids forward, so a
+    failed one is tried once per sweep, not again and again until its attempts run out."""
     with transaction.atomic():
         reminder = (Reminder.objects
                     .select_for_update(skip_locked=True, of=("self",))
-                    .filter(delivered_at__isnull=True,
+                    .filter(id__gt=after_id, delivered_at__isnull=True,
                             attempts__lt=settings.JUECE_REMINDER_MAX_ATTEMPTS)
                     .select_related("deadline__decision", "task")
                     .order_by("id")
                     .first())
         if reminder is None:
-            return None
+            return after_id, None
         recipients = list(reminder.recipients.filter(is_active=True))
         subject, body, url = _message(reminder)
         addresses = sorted({u.email for u in recipients if u.email})
@@ -156,14 +159,14 @@ def _deliver_next(connection, now) -> str | None | bool:
             logger.warning("reminder %s not delivered: %s", reminder.pk, error)
             Reminder.objects.filter(pk=reminder.pk).update(
                 attempts=reminder.attempts + 1, last_error=str(error)[:2000])
-            return False
+            return reminder.id, False
         Reminder.objects.filter(pk=reminder.pk).update(
             delivered_at=now, attempts=reminder.attempts + 1, last_error="")
         Notification.objects.bulk_create(
             [Notification(user=user, reminder=reminder, decision=reminder.deadline.decision,
                           message=subject, url=url) for user in recipients],
             ignore_conflicts=True)
-        return reminder.kind
+        return reminder.id, reminder.kind
 
 
 def _message(reminder: Reminder) -> tuple[str, str, str]:
