@@ -1,5 +1,6 @@
 """The domain's records, one module per concept."""
 
+from .audit import GENESIS_HASH, AuditEvent
 from .calendar import CalendarDay, CalendarYear
 from .deadlines import (
     DeadlineChange,
@@ -10,7 +11,6 @@ from .deadlines import (
 )
 from .records import (
     AcceptanceReturn,
-    AuditEvent,
     CounselOpinion,
     Decision,
     DraftAttachment,
@@ -29,6 +29,7 @@ from .records import (
 )
 
 __all__ = [
+    "GENESIS_HASH",
     "CalendarDay",
     "CalendarYear",
     "DeadlineChange",

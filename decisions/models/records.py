@@ -435,28 +435,3 @@ class AcceptanceReturn(ImmutableRecord):
 
     def __str__(self):
         return self.reason[:50]
-
-
-class AuditEvent(ImmutableRecord):
-    """One attributable act: who, what, on which decision and task, before and after."""
-
-    occurred_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
-                              verbose_name=_("actor"))
-    action = models.CharField(_("action"), max_length=64, db_index=True)
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events",
-                                 null=True, blank=True)
-    task = models.ForeignKey("viewflow.Task", on_delete=models.PROTECT, related_name="+",
-                             null=True, blank=True)
-    stage = models.CharField(_("stage"), max_length=32, blank=True)
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        ordering = ["id"]
-        indexes = [models.Index(fields=["decision", "id"])]
-
-    def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"

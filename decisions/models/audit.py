@@ -1,0 +1,43 @@
+"""The audit trail: every attributable act, chained by SHA-256 so that no row can be altered,
+removed, inserted or reordered without the chain showing where."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .records import Decision, ImmutableRecord
+
+#: The ``prev_hash`` of the first event.
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(ImmutableRecord):
+    """One attributable act: who, what, when, from where, on which decision and task."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", null=True, verbose_name=_("actor"))
+    actor_name = models.CharField(_("actor's login"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events",
+                                 null=True, blank=True)
+    task = models.ForeignKey("viewflow.Task", on_delete=models.PROTECT, related_name="+",
+                             null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(_("previous event's SHA-256"), max_length=64)
+    hash = models.CharField(_("SHA-256"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["decision", "sequence"],
+                                name="decisions_a_decisio_seq_idx"),
+                   models.Index(fields=["actor", "sequence"], name="decisions_a_actor_seq_idx")]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
