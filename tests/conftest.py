@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import connection
 
@@ -5,17 +7,23 @@ from .factories import make_user
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need PostgreSQL; on SQLite they are skipped, saying why."""
+    """Tests marked ``postgres`` need PostgreSQL, those marked ``broker`` also Redis; without
+    them they are skipped, saying why."""
     from django.conf import settings
 
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" in engine:
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL): database triggers and "
-                                   "composite constraints are PostgreSQL features")
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    skip_postgres = pytest.mark.skip(
+        reason="needs PostgreSQL (set DATABASE_URL): database triggers and composite "
+               "constraints are PostgreSQL features")
+    skip_broker = pytest.mark.skip(
+        reason="needs a Celery worker on Redis and PostgreSQL (set REDIS_URL and DATABASE_URL)"
+        + ("" if on_postgres else ": the database is not PostgreSQL")
+        + ("" if os.environ.get("REDIS_URL") else ": REDIS_URL is not set"))
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_postgres)
+        if "broker" in item.keywords and not (on_postgres and os.environ.get("REDIS_URL")):
+            item.add_marker(skip_broker)
 
 
 @pytest.fixture
