@@ -8,7 +8,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Major administrative decisions")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the rulebook check)
+        from . import checks, signals  # noqa: F401  (the rulebook check; audit signal handlers)
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="juece_ensure_roles")

@@ -21,6 +21,8 @@ from .models import GENESIS_HASH, AuditEvent
 
 #: Where the current request comes from: set by the middleware, read when an event is appended.
 _client_ip: ContextVar[str | None] = ContextVar("juece_client_ip", default=None)
+#: Who is acting, for events recorded by signal handlers that do not know it themselves.
+_current_actor: ContextVar[object | None] = ContextVar("juece_current_actor", default=None)
 
 #: An arbitrary constant identifying the chain's advisory lock in PostgreSQL.
 CHAIN_LOCK_KEY = 7_020_713
@@ -49,6 +51,21 @@ def client_ip(ip: str | None):
         yield
     finally:
         _client_ip.reset(token)
+
+
+@contextmanager
+def acting_as(user):
+    """Name the actor of the events that flow-engine signals record inside this block."""
+    token = _current_actor.set(user)
+    try:
+        yield
+    finally:
+        _current_actor.reset(token)
+
+
+def current_actor():
+    actor = _current_actor.get()
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def canonical(fields: dict) -> bytes:
@@ -113,34 +130,46 @@ class ChainReport:
     reason: str = ""
     head_sequence: int | None = None
     head_hash: str | None = None
+    first_bad_sequence: int | None = None
 
 
-def verify_events(rows: Iterable[AuditEvent]) -> ChainReport:
+def verify_events(rows: Iterable[AuditEvent], *, after_sequence: int = 0,
+                  after_hash: str = GENESIS_HASH) -> ChainReport:
     """Walk events in sequence order: each must hash to its stored hash, link to its
-    predecessor, and follow it without a gap. Streams: holds one event at a time."""
-    expected_prev, expected_sequence, count = GENESIS_HASH, 1, 0
+    predecessor, and follow it without a gap. Streams: holds one event at a time.
+
+    ``after_sequence``/``after_hash`` continue from an event already verified, so a tail can be
+    checked without walking the whole chain again."""
+    expected_prev, expected_sequence, count = after_hash, after_sequence + 1, 0
     last = None
     for event in rows:
         count += 1
         if event.sequence != expected_sequence:
             return ChainReport(False, count, event.pk,
                                f"sequence {event.sequence} where {expected_sequence} was "
-                               "expected: an event is missing or was inserted")
+                               "expected: an event is missing or was inserted",
+                               first_bad_sequence=event.sequence)
         if event.prev_hash != expected_prev:
             return ChainReport(False, count, event.pk,
                                "it does not link to the event before it (removed, inserted "
-                               "or reordered events)")
+                               "or reordered events)", first_bad_sequence=event.sequence)
         if event_hash(event) != event.hash:
             return ChainReport(False, count, event.pk, "its content does not match its hash "
-                                                       "(the event was altered)")
+                                                       "(the event was altered)",
+                               first_bad_sequence=event.sequence)
         expected_prev, expected_sequence, last = event.hash, event.sequence + 1, event
-    return ChainReport(True, count, None, "", last.sequence if last else None,
-                       last.hash if last else None)
+    if last is None:
+        return ChainReport(True, 0, None, "", after_sequence or None,
+                           after_hash if after_sequence else None)
+    return ChainReport(True, count, None, "", last.sequence, last.hash)
 
 
-def chain_rows(chunk_size: int = 2000) -> Iterator[AuditEvent]:
-    """Every event in order, streamed from the database in chunks."""
-    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+def chain_rows(chunk_size: int = 2000, *, after_sequence: int = 0) -> Iterator[AuditEvent]:
+    """Every event (after ``after_sequence``) in order, streamed from the database in chunks."""
+    rows = AuditEvent.objects.order_by("sequence")
+    if after_sequence:
+        rows = rows.filter(sequence__gt=after_sequence)
+    return rows.iterator(chunk_size=chunk_size)
 
 
 def verify_chain() -> ChainReport:

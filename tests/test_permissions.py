@@ -166,6 +166,9 @@ def footprint(decision: Decision, task: Task | None = None) -> dict:
     grants, the decision's own state, and the task's status and owner."""
     counts = {model.__name__: model.objects.count()
               for model in apps.get_app_config("decisions").get_models()}
+    # A refused attempt writes nothing but the record of its refusal (and of logging in).
+    counts["AuditEvent"] = AuditEvent.objects.exclude(
+        action__in=("access_refused", "login", "logout", "login_failed")).count()
     counts.update(Process=Process.objects.count(), Task=Task.objects.count(),
                   UserObjectPermission=UserObjectPermission.objects.count(),
                   GroupObjectPermission=GroupObjectPermission.objects.count())

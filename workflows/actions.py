@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from decisions import services
+from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
 
 from .flows import DecisionFlow
@@ -21,7 +22,7 @@ from .stages import OPEN, finish_task
 def start_decision(*, acting_user, **proposal):
     """Propose a decision (the flow's start step) and return it, waiting at initiation."""
     node = DecisionFlow.start
-    with transaction.atomic():
+    with acting_as(acting_user), transaction.atomic():
         activation = node.activation_class.create(node, None, None)
         if not node.can_execute(acting_user, activation.task):
             raise PermissionDenied(_("Only a drafter of a lead unit may propose a decision."))
@@ -35,7 +36,7 @@ def start_decision(*, acting_user, **proposal):
 
 def claim_task(task: Task, *, acting_user) -> Task:
     """Take an unassigned task from the queue (needs the stage's permission on the decision)."""
-    with DecisionFlow.lock(task.process_id), transaction.atomic():
+    with acting_as(acting_user), DecisionFlow.lock(task.process_id), transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if task.status not in OPEN:
             raise StatutoryGateError("task_not_open", _("This task is no longer open."))
@@ -51,7 +52,7 @@ def run_task(task: Task, *, acting_user, perform) -> None:
 
     A task still in the queue is claimed first, if the user may.
     """
-    with DecisionFlow.lock(task.process_id), transaction.atomic():
+    with acting_as(acting_user), DecisionFlow.lock(task.process_id), transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if task.status not in OPEN:
             raise StatutoryGateError("task_not_open",

@@ -22,6 +22,7 @@ from decisions import permissions, selectors, services
 from decisions.audit import audit_record
 from decisions.calendar import WorkingCalendar
 from decisions.errors import StatutoryGateError
+from decisions.middleware import record_refusal
 from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
 from decisions.rulebook import RULES, Stage
 
@@ -33,17 +34,20 @@ from .stages import OPEN
 class DecisionPageMixin:
     """Loads the decision named by the URL, or 404 for anyone who may not see it."""
 
+    def load_decision(self, process_pk: int):
+        """The decision with what the page shows; a page that shows less loads less."""
+        return selectors.decision_for_page_by_process(process_pk)
+
     def get_decision(self):
         process_pk = self.kwargs["process_pk"]
         if not self.request.user.is_authenticated:
             raise PermissionDenied
         try:
-            decision = selectors.decision_for_page_by_process(process_pk)
+            decision = self.load_decision(process_pk)
         except selectors.Decision.DoesNotExist as missing:
             raise Http404 from missing
         if not permissions.can_view(self.request.user, decision):
-            audit_record(action="access_refused", actor=self.request.user, decision=decision,
-                         after={"path": self.request.path})
+            record_refusal(self.request, decision)
             raise Http404
         return decision
 
@@ -312,10 +316,10 @@ class BulkUnassignView(flow_actions.BulkUnassignTasksActionView):
         return super().get_queryset()
 
 
-class DecisionChartView(FlowChartView):
+class DecisionChartView(DecisionPageMixin, FlowChartView):
     """The flow chart; a process's own chart only for those who may see its decision."""
 
     def dispatch(self, request, *args, **kwargs):
         if "process_pk" in kwargs:
-            DecisionPageMixin.get_decision(self)
+            self.get_decision()
         return super().dispatch(request, *args, **kwargs)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "decisions.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -124,11 +126,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
+# Audit trail: trust X-Forwarded-For only behind a proxy that sets it.
+JUECE_TRUST_X_FORWARDED_FOR = env_bool("JUECE_TRUST_X_FORWARDED_FOR", False)
+
 # Deadlines and reminders
 JUECE_REMINDER_LEAD_WORKING_DAYS = int(os.environ.get("JUECE_REMINDER_LEAD_WORKING_DAYS", "3"))
 JUECE_REMINDER_SWEEP_SECONDS = int(os.environ.get("JUECE_REMINDER_SWEEP_SECONDS", "300"))
 JUECE_REMINDER_MAX_ATTEMPTS = int(os.environ.get("JUECE_REMINDER_MAX_ATTEMPTS", "50"))
 JUECE_SITE_URL = os.environ.get("JUECE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The audit chain's daily head digest (audit_export_head): files to print, seal and hand over.
+JUECE_AUDIT_DIGEST_DIR = Path(os.environ.get("JUECE_AUDIT_DIGEST_DIR",
+                                             BASE_DIR / "audit-digests"))
 
 # E-mail: SMTP when EMAIL_HOST is set, the console otherwise.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -164,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
         "task": "decisions.tasks.reminders_sweep",
         "schedule": JUECE_REMINDER_SWEEP_SECONDS,
+    },
+    "audit-export-head": {
+        "task": "decisions.tasks.audit_export_head",
+        "schedule": crontab(hour=23, minute=55),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_BROKER_FOLDER / "beat-schedule")
