@@ -1,0 +1,339 @@
+"""The audit hash chain: appends, the database's refusal to change it, tamper detection by
+``audit_verify``, head digests proving the past against a forger who re-chains, concurrent writers
+and bounded memory.
+
+Tampering goes around the immutability trigger the way someone with database access would
+(``session_replication_role = replica``); on SQLite, which has no trigger, raw SQL suffices.
+"""
+
+import datetime
+import multiprocessing
+import tracemalloc
+from contextlib import contextmanager
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
+
+from decisions.audit import audit_record, event_hash, verify_chain
+from decisions.audit_digest import NOTICE, DigestFormatError, HeadDigest
+from decisions.models import GENESIS_HASH, AuditEvent
+from decisions.services.drafts import draft_version_create
+
+from .factories import Journey
+
+
+@pytest.fixture(autouse=True)
+def digest_dir(settings, tmp_path):
+    settings.JUECE_AUDIT_DIGEST_DIR = tmp_path / "digests"
+    return settings.JUECE_AUDIT_DIGEST_DIR
+
+
+@pytest.fixture
+def journey(people) -> Journey:
+    return Journey(people).submit().accept().participate().review("lawful")
+
+
+def audit_verify(*args) -> str:
+    out = StringIO()
+    call_command("audit_verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def export_head(path) -> HeadDigest:
+    call_command("audit_export_head", "--out", str(path), stdout=StringIO())
+    return HeadDigest.parse(path.read_text(encoding="utf-8"))
+
+
+def event(sequence: int) -> AuditEvent:
+    return AuditEvent.objects.get(sequence=sequence)
+
+
+@contextmanager
+def forging():
+    """A cursor that writes around the immutability trigger, as an attacker with DB access."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        yield cursor
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def rewrite(cursor, forged: AuditEvent) -> None:
+    cursor.execute('UPDATE decisions_auditevent SET "after" = %s, prev_hash = %s, hash = %s '
+                   "WHERE id = %s", [json_param(forged.after), forged.prev_hash, forged.hash,
+                                     forged.pk])
+
+
+def json_param(value: dict):
+    return AuditEvent._meta.get_field("after").get_db_prep_value(value, connection)
+
+
+def shift_sequences(cursor, *, above: int, by: int) -> None:
+    """Move events after ``above`` in two steps, so the unique index never sees a collision."""
+    cursor.execute("UPDATE decisions_auditevent SET sequence = sequence + 1000000 "
+                   "WHERE sequence > %s", [above])
+    cursor.execute("UPDATE decisions_auditevent SET sequence = sequence - 1000000 + %s "
+                   "WHERE sequence > %s", [by, above + 1000000])
+
+
+def bulk_chain(count: int, batch: int = 2000) -> None:
+    """Append ``count`` valid events quickly: hashes computed here, rows inserted in batches."""
+    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = head or (0, GENESIS_HASH)
+    start, rows = timezone.now(), []
+    for n in range(count):
+        sequence += 1
+        row = AuditEvent(sequence=sequence, occurred_at=start + datetime.timedelta(microseconds=n),
+                         action="bulk_probe", after={"n": n, "note": "批量写入的测试事件"},
+                         prev_hash=prev_hash)
+        row.hash = prev_hash = event_hash(row)
+        rows.append(row)
+        if len(rows) == batch:
+            AuditEvent.objects.bulk_create(rows)
+            rows = []
+    AuditEvent.objects.bulk_create(rows)
+
+
+# Appending
+
+
+def test_a_service_write_appends_exactly_one_linked_event(journey, people):
+    head = AuditEvent.objects.latest("sequence")
+    draft_version_create(decision=journey.decision, text="第二稿", acting_user=people["drafter"])
+    new = list(AuditEvent.objects.filter(sequence__gt=head.sequence))
+    assert [e.action for e in new] == ["draft_version_create"]
+    assert new[0].sequence == head.sequence + 1 and new[0].prev_hash == head.hash
+    assert new[0].actor == people["drafter"] and new[0].decision == journey.decision
+
+
+def test_a_journey_leaves_one_unbroken_chain(journey):
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert len(events) > 10
+    assert [e.sequence for e in events] == list(range(1, len(events) + 1))
+    assert events[0].prev_hash == GENESIS_HASH
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    report = verify_chain()
+    assert report.ok and report.events == len(events)
+    assert (report.head_sequence, report.head_hash) == (events[-1].sequence, events[-1].hash)
+
+
+def test_audit_verify_prints_the_head_of_an_intact_chain(journey):
+    head = AuditEvent.objects.latest("sequence")
+    assert audit_verify().strip() == (f"Audit chain intact: {head.sequence} events, "
+                                      f"head #{head.sequence} sha256={head.hash}")
+
+
+def test_an_empty_chain_is_intact(db):
+    assert audit_verify().startswith("Audit chain intact: 0 events")
+
+
+# The database refuses to change the chain
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_update_or_delete_an_event(journey):
+    target = event(3)
+    for attempt in (lambda: AuditEvent.objects.filter(pk=target.pk).update(action="forged"),
+                    lambda: AuditEvent.objects.filter(pk=target.pk).delete()):
+        with pytest.raises(IntegrityError, match="immutable"), transaction.atomic():
+            attempt()
+    for sql in ("UPDATE decisions_auditevent SET action = 'forged' WHERE id = %s",
+                "DELETE FROM decisions_auditevent WHERE id = %s"):
+        with pytest.raises(IntegrityError, match="immutable"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(sql, [target.pk])
+    assert event(3).hash == target.hash and verify_chain().ok
+
+
+# Tampering is detected, and the first bad event named
+
+
+def test_an_altered_event_is_named(journey):
+    target = event(4)
+    with forging() as cursor:
+        cursor.execute('UPDATE decisions_auditevent SET "after" = %s WHERE id = %s',
+                       [json_param({"outcome": "unlawful"}), target.pk])
+    with pytest.raises(CommandError, match=rf"BROKEN at event #4 \(id {target.pk}\): its content"):
+        audit_verify()
+
+
+def test_a_removed_event_is_named_by_the_one_after_it(journey):
+    with forging() as cursor:
+        cursor.execute("DELETE FROM decisions_auditevent WHERE sequence = 5")
+    with pytest.raises(CommandError, match=rf"BROKEN at event #6 \(id {event(6).pk}\): "
+                                           "sequence 6 where 5 was expected"):
+        audit_verify()
+
+
+def test_an_event_inserted_in_the_middle_is_detected(journey, people):
+    with forging() as cursor:
+        shift_sequences(cursor, above=5, by=1)
+    forged = AuditEvent(sequence=6, occurred_at=event(5).occurred_at, actor=people["reviewer"],
+                        actor_name="reviewer", action="legal_review_record",
+                        decision=journey.decision, after={"outcome": "lawful"},
+                        prev_hash=event(5).hash)
+    forged.hash = event_hash(forged)
+    forged.save()
+    with pytest.raises(CommandError, match=r"BROKEN at event #7 .*does not link"):
+        audit_verify()
+
+
+def test_reordered_events_are_detected(journey):
+    with forging() as cursor:
+        cursor.execute("UPDATE decisions_auditevent SET sequence = 1000000 WHERE sequence = 3")
+        cursor.execute("UPDATE decisions_auditevent SET sequence = 3 WHERE sequence = 4")
+        cursor.execute("UPDATE decisions_auditevent SET sequence = 4 WHERE sequence = 1000000")
+    with pytest.raises(CommandError, match=r"BROKEN at event #3 .*does not link"):
+        audit_verify()
+
+
+def test_an_altered_event_with_its_own_hash_recomputed_breaks_the_next_link(journey):
+    forged = event(4)
+    forged.after = {**forged.after, "forged": True}
+    forged.hash = event_hash(forged)
+    with forging() as cursor:
+        rewrite(cursor, forged)
+    with pytest.raises(CommandError, match=r"BROKEN at event #5 .*does not link"):
+        audit_verify()
+
+
+# Head digests
+
+
+def test_the_digest_is_readable_by_an_office_and_by_the_machine(journey, digest_dir):
+    call_command("audit_export_head", stdout=StringIO())
+    path = digest_dir / f"audit-head-{timezone.localdate():%Y-%m-%d}.txt"
+    text = path.read_text(encoding="utf-8")
+    head = AuditEvent.objects.latest("sequence")
+    assert head.action == "audit_head_export"
+    assert text.splitlines()[:2] == ["juece audit chain head", NOTICE]
+    assert f"sequence: {head.sequence}\nsha256: {head.hash}\nevents: {head.sequence}\n" in text
+    assert "+08:00" in text and text.endswith("verified: yes\n")
+    assert HeadDigest.parse(text + "签章：\n") == HeadDigest.parse(text)
+    with pytest.raises(DigestFormatError):
+        HeadDigest.parse(text.replace("sha256: ", "sha256: x"))
+
+
+def test_a_broken_chain_is_not_exported(journey, tmp_path):
+    with forging() as cursor:
+        cursor.execute("DELETE FROM decisions_auditevent WHERE sequence = 2")
+    count = AuditEvent.objects.count()
+    with pytest.raises(CommandError, match=r"No digest exported\. .*BROKEN at event #3"):
+        call_command("audit_export_head", "--out", str(tmp_path / "d.txt"), stdout=StringIO())
+    assert not (tmp_path / "d.txt").exists() and AuditEvent.objects.count() == count
+
+
+def test_the_beat_task_exports_the_digest(journey, digest_dir):
+    from decisions.tasks import audit_export_head
+
+    result = audit_export_head()
+    assert result["sha256"] == AuditEvent.objects.latest("sequence").hash
+    assert settings.CELERY_BEAT_SCHEDULE["audit-export-head"]["task"] == (
+        "decisions.tasks.audit_export_head")
+
+
+def test_verifying_against_a_digest_covers_later_events(journey, people, tmp_path):
+    digest = export_head(tmp_path / "head.txt")
+    Journey(people).submit()
+    output = audit_verify("--against", str(tmp_path / "head.txt"))
+    assert f"Matches the digest head.txt: event #{digest.sequence}" in output
+    assert AuditEvent.objects.latest("sequence").sequence > digest.sequence
+
+
+def test_a_rechained_forgery_passes_alone_but_not_against_the_digest(journey, people, tmp_path):
+    """A forger who alters an old event and recomputes every later hash leaves a valid chain;
+    only the digest sealed before the forgery exposes it."""
+    digest = export_head(tmp_path / "head.txt")
+    Journey(people).submit()
+    prev_hash = event(3).hash
+    with forging() as cursor:
+        for row in AuditEvent.objects.filter(sequence__gte=4).order_by("sequence"):
+            if row.sequence == 4:
+                row.after = {**row.after, "forged": True}
+            row.prev_hash = prev_hash
+            row.hash = prev_hash = event_hash(row)
+            rewrite(cursor, row)
+    assert audit_verify().startswith("Audit chain intact")
+    with pytest.raises(CommandError, match=rf"BROKEN at event #{digest.sequence} .*"
+                                           "the digest sealed .*rewritten"):
+        audit_verify("--against", str(tmp_path / "head.txt"))
+
+
+def test_events_cut_off_the_end_pass_alone_but_not_against_the_digest(journey, tmp_path):
+    digest = export_head(tmp_path / "head.txt")
+    with forging() as cursor:
+        cursor.execute("DELETE FROM decisions_auditevent WHERE sequence >= %s",
+                       [digest.sequence - 2])
+    assert audit_verify().startswith("Audit chain intact")
+    with pytest.raises(CommandError, match=rf"seals event #{digest.sequence}, but the chain "
+                                           rf"ends at #{digest.sequence - 3}"):
+        audit_verify("--against", str(tmp_path / "head.txt"))
+
+
+def test_a_digest_whose_count_disagrees_is_refused(journey, tmp_path):
+    export_head(tmp_path / "head.txt")
+    path = tmp_path / "head.txt"
+    text = path.read_text(encoding="utf-8")
+    events = HeadDigest.parse(text).events
+    path.write_text(text.replace(f"events: {events}", f"events: {events + 1}"), encoding="utf-8")
+    with pytest.raises(CommandError, match="the digest counted"):
+        audit_verify("--against", str(path))
+    with pytest.raises(CommandError, match="Cannot read the digest"):
+        audit_verify("--against", str(tmp_path / "missing.txt"))
+
+
+# Concurrent writers
+
+
+def _append_events(database_name: str, worker: int, count: int, start) -> None:
+    connections["default"].settings_dict["NAME"] = database_name
+    start.wait()
+    for n in range(count):
+        with transaction.atomic():
+            audit_record(action="concurrency_probe", actor=None, after={"worker": worker, "n": n})
+    connections.close_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_from_several_processes_keep_one_chain():
+    workers, each = 4, 50
+    database_name = connection.settings_dict["NAME"]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(workers)
+    processes = [context.Process(target=_append_events, args=(database_name, w, each, start))
+                 for w in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * workers
+    sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert sequences == list(range(1, workers * each + 1))
+    report = verify_chain()
+    assert report.ok and report.events == workers * each
+    interleaved = list(AuditEvent.objects.order_by("sequence").values_list("after__worker",
+                                                                           flat=True))
+    assert len({tuple(interleaved[i:i + 2]) for i in range(len(interleaved) - 1)}) > workers
+
+
+# Bounded memory
+
+
+def test_verification_streams_in_bounded_memory(db):
+    bulk_chain(20_000)
+    tracemalloc.start()
+    try:
+        report = verify_chain()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok and report.events == 20_000
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
