@@ -2,7 +2,7 @@ from django.urls import path
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import notifications, pages, queues
+from . import dossier, notifications, pages, queues
 
 
 class DecisionAppViewset(FlowAppViewset):
@@ -27,6 +27,14 @@ class DecisionAppViewset(FlowAppViewset):
     def attachment_path(self):
         return path("<int:process_pk>/attachments/<int:attachment_pk>/", self.attachment_view,
                     name="attachment")
+
+    @viewprop
+    def dossier_view(self):
+        return dossier.DossierDownloadView.as_view()
+
+    @property
+    def dossier_path(self):
+        return path("<int:process_pk>/dossier/", self.dossier_view, name="dossier")
 
     def get_context_data(self, request):
         """The menu's counters, from the same task lists the pages show."""

@@ -118,6 +118,9 @@ ANONYMOUS_USER_NAME = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 JUECE_MAX_ATTACHMENT_BYTES = int(os.environ.get("JUECE_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
+# The CJK font embedded in a dossier's PDF summary: "path" or "path#index" (font collections).
+# Empty: the font of the paperang-p2-fonts-cjk package, else Debian's WenQuanYi or Noto CJK.
+JUECE_PDF_FONT = os.environ.get("JUECE_PDF_FONT", "")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,262 @@
+"""The archive dossier of one decision (Art. 33: the full-process record, filed completely).
+
+One ZIP: the decision's records (``decision.json``), every event of its audit trail with the
+chain fields (``events.json``), the text of every draft version, every attachment, a summary in
+Chinese (``summary.pdf``), and a manifest of SHA-256 sums, itself sealed in ``manifest.sha256``.
+``decisions.dossier_check`` verifies it offline, without this code or a database.
+"""
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone, translation
+
+from . import selectors
+from .audit import audit_record, event_fields
+from .dossier_pdf import summary_pdf
+from .models import AuditEvent, DeadlineChange, Decision, TaskDeadline
+
+FORMAT = "juece-dossier/1"
+#: The archive's language: the summary and the labels in decision.json.
+DOSSIER_LANGUAGE = "zh-hans"
+
+
+def build_dossier(decision: Decision, *, acting_user) -> bytes:
+    """The dossier as ZIP bytes; the export is itself an event, recording the manifest's digest."""
+    with transaction.atomic(), translation.override(DOSSIER_LANGUAGE):
+        decision = selectors.decision_for_page(decision.pk)
+        events = list(decision.events.select_related("actor").order_by("sequence"))
+        created_at = timezone.now()
+        record = decision_record(decision)
+        files: dict[str, bytes] = {
+            "decision.json": _json_bytes(record),
+            "events.json": _json_bytes(events_record(events)),
+        }
+        for version in decision.versions.all():
+            files[_draft_path(version.number)] = version.text.encode("utf-8")
+            for attachment, path in zip(version.attachments.all(),
+                                        _attachment_paths(version), strict=True):
+                content = _read_file(attachment)
+                if content is not None:
+                    files[path] = content
+        files["summary.pdf"] = summary_pdf(record, events, created_at=created_at,
+                                           created_by=_person(acting_user))
+        manifest = {
+            "format": FORMAT,
+            "decision": decision.pk,
+            "title": decision.title,
+            "created_at": created_at,
+            "created_by": _person(acting_user),
+            "events": {"count": len(events),
+                       "first_sequence": events[0].sequence if events else None,
+                       "last_sequence": events[-1].sequence if events else None,
+                       "last_hash": events[-1].hash if events else None},
+            "files": [{"path": path, "size": len(content),
+                       "sha256": hashlib.sha256(content).hexdigest()}
+                      for path, content in files.items()],
+        }
+        manifest_bytes = _json_bytes(manifest)
+        digest = hashlib.sha256(manifest_bytes).hexdigest()
+        files["manifest.json"] = manifest_bytes
+        files["manifest.sha256"] = f"{digest}  manifest.json\n".encode("ascii")
+        archive = _zip(files, created_at)
+        # Recorded once the dossier is assembled: a dossier cannot contain the event of its own
+        # export, whose digest covers the dossier. The next export will contain this one.
+        audit_record(action="dossier_export", actor=acting_user, decision=decision,
+                     after={"manifest_sha256": digest, "files": len(manifest["files"]),
+                            "events": len(events),
+                            "last_sequence": manifest["events"]["last_sequence"]})
+    return archive
+
+
+def events_record(events: list[AuditEvent]) -> list[dict]:
+    """Each event's hashed fields exactly as the chain hashes them, and its hash."""
+    return [{**event_fields(event), "hash": event.hash} for event in events]
+
+
+def decision_record(decision: Decision) -> dict:
+    """Every record of the decision, as loaded by ``selectors.decision_for_page``."""
+    versions = list(decision.versions.all())
+    number = {version.pk: version.number for version in versions}
+    return {
+        "decision": {
+            "id": decision.pk, "title": decision.title,
+            "proposal_source": decision.proposal_source,
+            "proposal_source_label": decision.get_proposal_source_display(),
+            "lead_unit": decision.lead_unit, "problem": decision.problem,
+            "legal_basis": decision.legal_basis, "plan": decision.plan,
+            "necessity": decision.necessity, "alternatives": decision.alternatives,
+            "needs_public_participation": decision.needs_public_participation,
+            "needs_expert_input": decision.needs_expert_input,
+            "needs_risk_assessment": decision.needs_risk_assessment,
+            "stage": decision.stage, "stage_label": decision.get_stage_display(),
+            "status": decision.status, "status_label": decision.get_status_display(),
+            "drafter": _person(decision.drafter), "reviewer": _person(decision.reviewer),
+            "risk_assessor": _person(decision.risk_assessor),
+            "experts": [_person(expert) for expert in decision.experts.all()],
+            "accepted_at": decision.accepted_at,
+            "current_version": number.get(decision.current_version_id),
+            "process": decision.process_id,
+            "created_at": decision.created_at, "updated_at": decision.updated_at,
+        },
+        "stage_skips": [
+            {"stage": skip.stage, "stage_label": skip.get_stage_display(),
+             "reason": skip.reason, "decided_by": _person(skip.decided_by),
+             "decided_at": skip.decided_at}
+            for skip in decision.stage_skips.all()],
+        "disagreements": [
+            {"issue": d.issue, "positions": d.positions, "reasons": d.reasons,
+             "recorded_by": _person(d.recorded_by), "recorded_at": d.recorded_at}
+            for d in decision.disagreements.all()],
+        "returns": [
+            {"reason": r.reason, "returned_by": _person(r.returned_by),
+             "returned_at": r.returned_at}
+            for r in decision.returns.all()],
+        "versions": [
+            {"number": v.number, "sha256": v.sha256, "note": v.note,
+             "created_by": _person(v.created_by), "created_at": v.created_at,
+             "text": _draft_path(v.number),
+             "attachments": [
+                 {"name": a.name, "size": a.size, "sha256": a.sha256,
+                  "uploaded_by": _person(a.uploaded_by), "uploaded_at": a.uploaded_at,
+                  "path": path}
+                 for a, path in zip(v.attachments.all(), _attachment_paths(v), strict=True)]}
+            for v in versions],
+        "participations": [
+            {"draft_version": number.get(p.draft_version_id), "method": p.method,
+             "method_label": p.get_method_display(), "window_start": p.window_start,
+             "window_end": p.window_end, "window_days": p.window_days,
+             "shortening_reason": p.shortening_reason, "recorded_by": _person(p.recorded_by),
+             "recorded_at": p.recorded_at,
+             "comments": [
+                 {"source": c.source, "text": c.text, "adoption": c.adoption,
+                  "adoption_label": c.get_adoption_display(), "reason": c.reason}
+                 for c in p.comments.all()]}
+            for p in decision.participations.all()],
+        "expert_opinions": [
+            {"draft_version": number.get(o.draft_version_id), "expert": _person(o.expert),
+             "opinion": o.opinion, "signature": o.signature, "signed_at": o.signed_at,
+             "adoption": o.adoption, "adoption_label": o.get_adoption_display(),
+             "adoption_reason": o.adoption_reason}
+            for o in decision.expert_opinions.all()],
+        "risk_assessments": [
+            {"draft_version": number.get(r.draft_version_id), "risk_points": r.risk_points,
+             "measures": r.measures, "response_plan": r.response_plan,
+             "controllable": r.controllable, "assessed_by": _person(r.assessed_by),
+             "assessed_at": r.assessed_at}
+            for r in decision.risk_assessments.all()],
+        "reviews": [
+            {"id": r.pk, "draft_version": number.get(r.draft_version_id), "outcome": r.outcome,
+             "outcome_label": r.get_outcome_display(),
+             "opinion_authority": r.opinion_authority,
+             "opinion_procedure": r.opinion_procedure, "opinion_content": r.opinion_content,
+             "risk_statement": r.risk_statement, "reviewed_by": _person(r.reviewed_by),
+             "reviewed_at": r.reviewed_at}
+            for r in decision.reviews.all()],
+        "counsel_opinions": [
+            {"draft_version": number.get(c.draft_version_id), "counsel": c.counsel,
+             "opinion": c.opinion, "recorded_by": _person(c.recorded_by),
+             "recorded_at": c.recorded_at}
+            for c in decision.counsel_opinions.all()],
+        "meetings": [
+            {"draft_version": number.get(m.draft_version_id), "review": m.review_id,
+             "review_outcome": m.review_outcome, "meeting_date": m.meeting_date,
+             "kind": m.kind, "kind_label": m.get_kind_display(), "head": _person(m.head),
+             "attendees": [_person(a) for a in m.attendees.all()],
+             "positions": [
+                 {"member": _person(p.member), "position": p.position,
+                  "position_label": p.get_position_display(), "reason": p.reason}
+                 for p in m.positions.all()],
+             "head_decision": m.head_decision,
+             "head_decision_label": m.get_head_decision_display(),
+             "head_reason": m.head_reason, "recorded_by": _person(m.recorded_by),
+             "recorded_at": m.recorded_at}
+            for m in decision.meetings.all()],
+        "publication": _publication(decision, number),
+        "deadlines": _deadlines(decision),
+    }
+
+
+def _publication(decision: Decision, number: dict) -> dict | None:
+    publication = getattr(decision, "publication", None)
+    if publication is None:
+        return None
+    return {"draft_version": number.get(publication.draft_version_id),
+            "published_on": publication.published_on,
+            "published_text": publication.published_text,
+            "adoption_explanation": publication.adoption_explanation,
+            "recorded_by": _person(publication.recorded_by),
+            "recorded_at": publication.recorded_at}
+
+
+def _deadlines(decision: Decision) -> list[dict]:
+    changes: dict[int, list[dict]] = {}
+    for change in (DeadlineChange.objects.filter(deadline__decision=decision)
+                   .select_related("changed_by").order_by("changed_at", "id")):
+        changes.setdefault(change.deadline_id, []).append(
+            {"due_before": change.due_before, "due_after": change.due_after,
+             "reason": change.reason, "changed_by": _person(change.changed_by),
+             "changed_at": change.changed_at})
+    return [
+        {"task": d.task_id, "stage": d.stage, "stage_label": d.get_stage_display(),
+         "starts_on": d.starts_on, "due_on": d.due_on, "period_days": d.period_days,
+         "working_days": d.working_days, "credited_days": d.credited_days,
+         "uncovered_year": d.uncovered_year, "extended": d.extended, "closed_at": d.closed_at,
+         "changes": changes.get(d.pk, [])}
+        for d in TaskDeadline.objects.filter(decision=decision).order_by("starts_on", "id")]
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "login": user.get_username(),
+            "name": user.get_full_name() or user.get_username()}
+
+
+def _draft_path(number: int) -> str:
+    return f"drafts/v{number}.txt"
+
+
+def _attachment_paths(version) -> list[str]:
+    """Where each attachment of ``version`` lies in the ZIP: its name, made safe and unique."""
+    paths, taken = [], set()
+    for attachment in version.attachments.all():
+        name = re.sub(r"[\\/\x00-\x1f]", "_", attachment.name).lstrip(".") or "file"
+        candidate, n = name, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{n}-{name}"
+        taken.add(candidate)
+        paths.append(f"attachments/v{version.number}/{candidate}")
+    return paths
+
+
+def _read_file(attachment) -> bytes | None:
+    """The stored file, or None when the storage lost it: the manifest then lacks it, and the
+    offline check reports the attachment as missing."""
+    try:
+        with attachment.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def _json_bytes(data) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2,
+                      sort_keys=False).encode("utf-8") + b"\n"
+
+
+def _zip(files: dict[str, bytes], created_at) -> bytes:
+    stamp = timezone.localtime(created_at).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, content in files.items():
+            info = zipfile.ZipInfo(path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()

@@ -1,0 +1,280 @@
+"""The dossier's summary in Chinese: the whole procedure of one decision on a few PDF pages.
+
+The CJK font is embedded (subset) in the PDF, so the summary reads the same on any machine. It
+comes from ``settings.JUECE_PDF_FONT`` ("path" or "path#index" for a font collection), else from
+the PyPI package ``paperang-p2-fonts-cjk`` (WenQuanYi Micro Hei, installed with the project),
+else from Debian's fonts-wqy-microhei or fonts-noto-cjk.
+"""
+
+import datetime
+from importlib import resources
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import WrapMode, XPos, YPos
+
+from .rulebook import STAGE_ORDER, Stage
+
+#: Fonts tried after the setting, in order: (file, index in a collection).
+SYSTEM_FONTS = (
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 2: Simplified Chinese
+)
+
+
+def cjk_font() -> tuple[Path, int]:
+    """The CJK font file the summary embeds, and its index within a collection."""
+    configured = getattr(settings, "JUECE_PDF_FONT", "")
+    if configured:
+        path, _sep, index = configured.partition("#")
+        if not Path(path).is_file():
+            raise ImproperlyConfigured(f"JUECE_PDF_FONT: no font file at {path}")
+        return Path(path), int(index or 0)
+    try:
+        packaged = resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
+        if packaged.is_file():
+            return Path(str(packaged)), 0
+    except ModuleNotFoundError:
+        pass
+    for path, index in SYSTEM_FONTS:
+        if Path(path).is_file():
+            return Path(path), index
+    raise ImproperlyConfigured(
+        "No CJK font for the dossier summary: install the project's dependencies "
+        "(paperang-p2-fonts-cjk), or set JUECE_PDF_FONT to a TTF/TTC/OTF file.")
+
+
+class SummaryDocument(FPDF):
+    def __init__(self, footer_text: str):
+        super().__init__(format="A4")
+        self.footer_text = footer_text
+        path, index = cjk_font()
+        self.add_font("cjk", fname=str(path), collection_font_number=index)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 18, 18)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("cjk", size=8)
+        page = _("page %(n)d") % {"n": self.page_no()}
+        self.cell(0, 6, f"{self.footer_text}　{page}", align="C")
+
+    def heading(self, text: str):
+        self.ln(3)
+        self.set_font("cjk", size=13)
+        self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                        wrapmode=WrapMode.CHAR)
+        self.set_draw_color(160, 160, 160)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.5)
+        self.set_font("cjk", size=10)
+
+    def line_of(self, text: str, indent: float = 0, size: float = 10):
+        self.set_font("cjk", size=size)
+        self.set_x(self.l_margin + indent)
+        self.multi_cell(0, 5.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                        wrapmode=WrapMode.CHAR)
+
+    def field(self, label: str, value, indent: float = 0):
+        self.line_of(f"{label}：{_text(value)}", indent)
+
+
+def summary_pdf(record: dict, events: list, *, created_at: datetime.datetime,
+                created_by: dict) -> bytes:
+    """The summary of ``record`` (``dossier.decision_record``) and its events."""
+    d = record["decision"]
+    pdf = SummaryDocument(_("Decision %(id)s · archive dossier") % {"id": d["id"]})
+    pdf.set_title(d["title"])
+    pdf.set_creator("juece")
+    pdf.add_page()
+    pdf.set_font("cjk", size=16)
+    pdf.multi_cell(0, 9, _("Archive dossier of a major administrative decision"), align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("cjk", size=14)
+    pdf.multi_cell(0, 8, d["title"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                   wrapmode=WrapMode.CHAR)
+    pdf.ln(2)
+    pdf.field(_("Decision number"), d["id"])
+    pdf.field(_("Source of the proposal"), d["proposal_source_label"])
+    pdf.field(_("Lead unit"), d["lead_unit"])
+    pdf.field(_("Drafter"), _name(d["drafter"]))
+    pdf.field(_("Legality reviewer"), _name(d["reviewer"]))
+    pdf.field(_("Stage"), d["stage_label"])
+    pdf.field(_("Status"), d["status_label"])
+    pdf.field(_("Proposed at"), d["created_at"])
+    pdf.field(_("Dossier created"), f"{_text(created_at)}，{_name(created_by)}")
+
+    _procedure(pdf, record, events)
+    _versions(pdf, record)
+    _consultation(pdf, record)
+    _reviews(pdf, record)
+    _meetings(pdf, record)
+    _publication(pdf, record)
+    _chain(pdf, events)
+    return bytes(pdf.output())
+
+
+def _procedure(pdf: SummaryDocument, record: dict, events: list) -> None:
+    pdf.heading(_("The procedure, stage by stage"))
+    by_stage: dict[str, list] = {}
+    for event in events:
+        by_stage.setdefault(event.stage, []).append(event)
+    skipped = {skip["stage"]: skip for skip in record["stage_skips"]}
+    for stage in STAGE_ORDER:
+        label = Stage(stage).label
+        if stage in skipped:
+            skip = skipped[stage]
+            pdf.line_of(_("%(stage)s: not needed (%(reason)s), decided by %(who)s on %(when)s")
+                        % {"stage": label, "reason": skip["reason"],
+                           "who": _name(skip["decided_by"]), "when": _text(skip["decided_at"])})
+            continue
+        stage_events = by_stage.get(stage)
+        if not stage_events:
+            continue
+        actors = []
+        for event in stage_events:
+            name = _name(_actor(event))
+            if name != "—" and name not in actors:
+                actors.append(name)
+        pdf.line_of(_("%(stage)s: %(first)s to %(last)s; %(count)d events; by %(actors)s")
+                    % {"stage": label, "first": _text(stage_events[0].occurred_at),
+                       "last": _text(stage_events[-1].occurred_at),
+                       "count": len(stage_events), "actors": "、".join(actors) or "—"})
+    for returned in record["returns"]:
+        pdf.line_of(_("Returned to the drafter on %(when)s by %(who)s: %(reason)s")
+                    % {"when": _text(returned["returned_at"]),
+                       "who": _name(returned["returned_by"]), "reason": returned["reason"]})
+    for disagreement in record["disagreements"]:
+        pdf.line_of(_("Disagreement between units: %(issue)s") % {"issue": disagreement["issue"]})
+
+
+def _versions(pdf: SummaryDocument, record: dict) -> None:
+    pdf.heading(_("Draft versions"))
+    for version in record["versions"]:
+        pdf.line_of(_("Version %(n)d, %(when)s, by %(who)s")
+                    % {"n": version["number"], "when": _text(version["created_at"]),
+                       "who": _name(version["created_by"])})
+        pdf.line_of(f"SHA-256：{version['sha256']}", indent=6, size=8.5)
+        if version["note"]:
+            pdf.field(_("Explanation of the revision"), version["note"], indent=6)
+        for attachment in version["attachments"]:
+            pdf.line_of(_("Attachment %(name)s, %(size)d bytes, SHA-256 %(sha)s")
+                        % {"name": attachment["name"], "size": attachment["size"],
+                           "sha": attachment["sha256"]}, indent=6, size=8.5)
+
+
+def _consultation(pdf: SummaryDocument, record: dict) -> None:
+    if record["participations"]:
+        pdf.heading(_("Public participation"))
+        for p in record["participations"]:
+            pdf.line_of(_("%(method)s, %(start)s to %(end)s (%(days)d days), on version %(n)s; "
+                          "%(comments)d comments")
+                        % {"method": p["method_label"], "start": _text(p["window_start"]),
+                           "end": _text(p["window_end"]), "days": p["window_days"],
+                           "n": p["draft_version"], "comments": len(p["comments"])})
+            for comment in p["comments"]:
+                pdf.line_of(f"{comment['source']}：{comment['text']}（{comment['adoption_label']}"
+                            f"，{comment['reason']}）", indent=6)
+    if record["expert_opinions"]:
+        pdf.heading(_("Expert opinions"))
+        for o in record["expert_opinions"]:
+            pdf.line_of(_("%(signature)s (signed %(when)s, version %(n)s): %(opinion)s; "
+                          "adoption: %(adoption)s")
+                        % {"signature": o["signature"], "when": _text(o["signed_at"]),
+                           "n": o["draft_version"], "opinion": o["opinion"],
+                           "adoption": o["adoption_label"]})
+    if record["risk_assessments"]:
+        pdf.heading(_("Risk assessment"))
+        for r in record["risk_assessments"]:
+            pdf.line_of(_("%(when)s by %(who)s, version %(n)s: %(verdict)s")
+                        % {"when": _text(r["assessed_at"]), "who": _name(r["assessed_by"]),
+                           "n": r["draft_version"],
+                           "verdict": _("risk controllable") if r["controllable"]
+                           else _("risk not controllable")})
+            pdf.field(_("Risk points"), r["risk_points"], indent=6)
+
+
+def _reviews(pdf: SummaryDocument, record: dict) -> None:
+    if not record["reviews"]:
+        return
+    pdf.heading(_("Legality review"))
+    for r in record["reviews"]:
+        pdf.line_of(_("Version %(n)s: %(outcome)s, by %(who)s on %(when)s")
+                    % {"n": r["draft_version"], "outcome": r["outcome_label"],
+                       "who": _name(r["reviewed_by"]), "when": _text(r["reviewed_at"])})
+        if r["risk_statement"]:
+            pdf.field(_("Legal risk stated"), r["risk_statement"], indent=6)
+    for c in record["counsel_opinions"]:
+        pdf.line_of(_("Outside counsel %(counsel)s on version %(n)s: %(opinion)s")
+                    % {"counsel": c["counsel"], "n": c["draft_version"],
+                       "opinion": c["opinion"]})
+
+
+def _meetings(pdf: SummaryDocument, record: dict) -> None:
+    if not record["meetings"]:
+        return
+    pdf.heading(_("Collective decision"))
+    for m in record["meetings"]:
+        pdf.line_of(_("%(kind)s on %(date)s, on version %(n)s")
+                    % {"kind": m["kind_label"], "date": _text(m["meeting_date"]),
+                       "n": m["draft_version"]})
+        for position in m["positions"]:
+            reason = f"（{position['reason']}）" if position["reason"] else ""
+            pdf.line_of(f"{_name(position['member'])}：{position['position_label']}{reason}",
+                        indent=6)
+        pdf.line_of(_("The head, %(head)s, speaking last: %(decision)s")
+                    % {"head": _name(m["head"]), "decision": m["head_decision_label"]},
+                    indent=6)
+        if m["head_reason"]:
+            pdf.field(_("Head's reason"), m["head_reason"], indent=6)
+
+
+def _publication(pdf: SummaryDocument, record: dict) -> None:
+    publication = record["publication"]
+    if publication is None:
+        return
+    pdf.heading(_("Publication"))
+    pdf.line_of(_("Published on %(date)s (version %(n)s), recorded by %(who)s")
+                % {"date": _text(publication["published_on"]),
+                   "n": publication["draft_version"], "who": _name(publication["recorded_by"])})
+    pdf.field(_("Explanation of how opinions were adopted"),
+              publication["adoption_explanation"], indent=6)
+
+
+def _chain(pdf: SummaryDocument, events: list) -> None:
+    pdf.heading(_("Audit trail"))
+    if not events:
+        pdf.line_of(_("No events."))
+        return
+    pdf.line_of(_("%(count)d events of this decision, chain positions %(first)d to %(last)d.")
+                % {"count": len(events), "first": events[0].sequence,
+                   "last": events[-1].sequence})
+    for label, event in ((_("First event"), events[0]), (_("Last event"), events[-1])):
+        pdf.line_of(f"{label}：#{event.sequence}　{_text(event.occurred_at)}", indent=6)
+        pdf.line_of(f"SHA-256：{event.hash}", indent=6, size=8.5)
+    pdf.line_of(_("The export of this dossier is recorded as the next event of the chain; "
+                  "it cannot be contained in the dossier it seals."), size=9)
+
+
+def _actor(event) -> dict | None:
+    if event.actor is None:
+        return None
+    return {"name": event.actor.get_full_name() or event.actor_name}
+
+
+def _name(person: dict | None) -> str:
+    return person["name"] if person else "—"
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
