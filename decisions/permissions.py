@@ -16,6 +16,7 @@ from .models import Decision
 from .rulebook import Role, Stage
 
 VIEW = f"decisions.{rulebook.VIEW_PERMISSION}"
+AUDIT_TRAIL = f"decisions.{rulebook.AUDIT_TRAIL_PERMISSION}"
 
 
 def role_group(role: str) -> Group:
@@ -30,6 +31,15 @@ def has_role(user, role: str) -> bool:
 def can_view(user, decision: Decision) -> bool:
     """Read access: a grant on this decision, or the auditor role's grant over all of them."""
     return user.is_authenticated and (user.has_perm(VIEW) or user.has_perm(VIEW, decision))
+
+
+def reads_every_decision(user) -> bool:
+    """The auditor role's global grant: his reads of a dossier are themselves audited."""
+    return user.is_authenticated and user.has_perm(VIEW)
+
+
+def can_search_audit_trail(user) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(AUDIT_TRAIL)
 
 
 def can_act(user, stage: str, decision: Decision) -> bool:

@@ -160,6 +160,8 @@ CONSULTATION_STAGES: tuple[Stage, ...] = (
 
 #: Object permissions on a decision: one per human stage, plus reading it.
 VIEW_PERMISSION = "view_decision"
+#: Reading the whole audit trail and searching it: the auditor role's, never a stage actor's.
+AUDIT_TRAIL_PERMISSION = "view_auditevent"
 STAGE_PERMISSIONS: tuple[tuple[str, str], ...] = tuple(
     (rule.permission, f"May act at stage: {rule.stage.value}")
     for rule in RULES

@@ -1,6 +1,9 @@
 """Reads: querysets and small derived facts about decisions, shaped for the pages that use them."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -52,6 +55,56 @@ def decision_for_page(pk: int) -> Decision:
 
 def decision_events(decision: Decision) -> QuerySet[AuditEvent]:
     return decision.events.select_related("actor").order_by("id")
+
+
+def decision_for_timeline_by_process(process_pk: int) -> Decision:
+    """One decision with its draft versions, which its timeline's rows name."""
+    return (Decision.objects.select_related("process")
+            .prefetch_related(Prefetch("versions",
+                                       queryset=DraftVersion.objects.order_by("number")))
+            .get(process_id=process_pk))
+
+
+def decision_timeline(decision: Decision) -> QuerySet[AuditEvent]:
+    """The decision's events in the order they happened, with who acted and in which task."""
+    return decision.events.select_related("actor", "task").order_by("sequence")
+
+
+def version_number_before(decision: Decision, sequence: int) -> int | None:
+    """The number of the draft version current just before event ``sequence``."""
+    after = (decision.events.filter(action="draft_version_create", sequence__lt=sequence)
+             .order_by("-sequence").values_list("after", flat=True).first())
+    return after.get("version") if after else None
+
+
+def audit_events_search(*, person: str = "", action: str = "", decision: str = "",
+                        date_from: datetime.date | None = None,
+                        date_to: datetime.date | None = None) -> QuerySet[AuditEvent]:
+    """Events of the whole trail, newest first; dates are days of the deployment's time zone,
+    both ends included."""
+    events = AuditEvent.objects.select_related("actor", "decision").order_by("-sequence")
+    if person:
+        events = events.filter(
+            Q(actor_name__icontains=person) | Q(actor__username__icontains=person)
+            | Q(actor__first_name__icontains=person) | Q(actor__last_name__icontains=person)
+            | Q(action="login_failed", after__username__icontains=person))
+    if action:
+        events = events.filter(action=action)
+    if decision:
+        matches = Q(decision__title__icontains=decision)
+        if decision.strip().lstrip("#").isdigit():
+            matches |= Q(decision_id=int(decision.strip().lstrip("#")))
+        events = events.filter(matches)
+    if date_from:
+        events = events.filter(occurred_at__gte=_start_of(date_from))
+    if date_to:
+        events = events.filter(occurred_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return events
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min,
+                                     tzinfo=timezone.get_default_timezone())
 
 
 def latest_review(decision: Decision) -> LegalReview | None:

@@ -29,6 +29,7 @@ from .factories import PASSWORD, Journey, open_task
 #: Words a Chinese page may show besides the test users' logins and e-mail addresses (data).
 ALLOWED = {
     "SHA",  # SHA-256, the digest sealing each draft version
+    "IP",  # IP地址, the audit trail's record of where an act came from
     "English",  # the language switch offers English by its own name
 }
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -203,6 +204,10 @@ def journey_pages(people) -> Pages:
     pages.get("archive", "office", flow.reverse("archive"))
     pages.get("decision list", "auditor", flow.reverse("index"))
     pages.get("decision page", "auditor", decision_url(journey.decision))
+    pages.get("timeline", "auditor", flow.reverse("timeline", args=[journey.decision.process_id]))
+    pages.get("audit trail search", "auditor", flow.reverse("audit_search"))
+    pages.get("audit trail search, filtered", "auditor",
+              flow.reverse("audit_search") + "?person=drafter&action=draft_version_create")
     return pages
 
 

@@ -2,7 +2,9 @@ from django.urls import path
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import dossier, notifications, pages, queues
+from decisions import permissions
+
+from . import audit_pages, dossier, notifications, pages, queues
 
 
 class DecisionAppViewset(FlowAppViewset):
@@ -18,6 +20,7 @@ class DecisionAppViewset(FlowAppViewset):
     task_list_view_class = pages.TaskListView
     tasks_assign_view_class = pages.BulkAssignView
     tasks_unassign_view_class = pages.BulkUnassignView
+    menu_template_name = "workflows/flow_menu.html"
 
     @viewprop
     def attachment_view(self):
@@ -37,9 +40,22 @@ class DecisionAppViewset(FlowAppViewset):
         return path("<int:process_pk>/dossier/", self.dossier_view, name="dossier")
 
     def get_context_data(self, request):
-        """The menu's counters, from the same task lists the pages show."""
+        """The menu's counters, from the same task lists the pages show, and the auditor's link."""
         return {"user_inbox": queues.tasks_inbox(request.user),
-                "user_queue": queues.tasks_queue(request.user)}
+                "user_queue": queues.tasks_queue(request.user),
+                "may_search_audit_trail": permissions.can_search_audit_trail(request.user)}
+
+    @viewprop
+    def timeline_view(self):
+        return audit_pages.DecisionTimelineView.as_view()
+
+    @property
+    def timeline_path(self):
+        return path("<int:process_pk>/timeline/", self.timeline_view, name="timeline")
+
+    @property
+    def audit_search_path(self):
+        return path("audit/", audit_pages.AuditSearchView.as_view(), name="audit_search")
 
     @viewprop
     def opinion_adoption_view(self):

@@ -15,6 +15,7 @@ from .deadlines import decision_change_deadline
 from .drafts import draft_sha256
 from .initiation import decision_accept, decision_create, decision_return, decision_submit
 from .meeting import decision_record_meeting
+from .reads import decision_record_dossier_read
 from .review import decision_record_legal_review, decision_revise
 from .stage import decision_sync_stage
 
@@ -24,6 +25,7 @@ __all__ = [
     "decision_change_deadline",
     "decision_create",
     "decision_publish",
+    "decision_record_dossier_read",
     "decision_record_legal_review",
     "decision_record_meeting",
     "decision_record_opinion_adoption",
