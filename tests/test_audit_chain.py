@@ -336,4 +336,4 @@ def test_verification_streams_in_bounded_memory(db):
     finally:
         tracemalloc.stop()
     assert report.ok and report.events == 20_000
-    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+    assert peak < 5 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
