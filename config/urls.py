@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("workflows.api.urls")),
     path("", site.urls),
 ]
 
