@@ -1,0 +1,145 @@
+"""What the API reads out: decisions, their open tasks, and their audit events."""
+
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from decisions.models import AuditEvent, Decision
+from decisions.rulebook import DecisionStatus, Stage
+
+TASK_STATUSES = [str(s.value).lower() for s in STATUS]
+
+
+def due_at(deadline) -> datetime.datetime | None:
+    """The last second of the due day in the deployment's time zone: overdue from the next day."""
+    if deadline is None:
+        return None
+    end = datetime.datetime.combine(deadline.due_on, datetime.time(23, 59, 59))
+    return timezone.make_aware(end)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    decision = serializers.SerializerMethodField(help_text="The decision's id.")
+    stage = serializers.SerializerMethodField()
+    node = serializers.SerializerMethodField(
+        help_text="The flow step; both revision steps have the stage `revision`.")
+    status = serializers.SerializerMethodField(
+        help_text="viewflow's task status, lower case: `new` (in the queue, unclaimed), "
+                  "`assigned` (claimed or assigned), `started`, `done`, `canceled`, `error`.")
+    due_at = serializers.SerializerMethodField(
+        help_text="End of the due day (23:59:59) in the deployment's time zone, ISO 8601; "
+                  "null for a task without a deadline.")
+    due_on = serializers.SerializerMethodField(help_text="The due day itself.")
+    owner = serializers.SerializerMethodField(help_text="The owner's login, null while queued.")
+
+    class Meta:
+        model = Task
+        fields = ["id", "decision", "stage", "node", "status", "due_at", "due_on", "owner",
+                  "created"]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_decision(self, task) -> int:
+        return task.process.decision.pk
+
+    @extend_schema_field(serializers.ChoiceField(choices=Stage.values))
+    def get_stage(self, task) -> str:
+        return str(task.flow_task.stage)
+
+    def get_node(self, task) -> str:
+        return task.flow_task.name
+
+    @extend_schema_field(serializers.ChoiceField(choices=TASK_STATUSES))
+    def get_status(self, task) -> str:
+        return str(task.status).lower()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_due_at(self, task):
+        value = due_at(_deadline(task))
+        return value.isoformat() if value else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_on(self, task):
+        deadline = _deadline(task)
+        return deadline.due_on.isoformat() if deadline else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_owner(self, task):
+        return task.owner.get_username() if task.owner_id else None
+
+
+def _deadline(task):
+    return getattr(task, "deadline", None)
+
+
+class VersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    stage = serializers.ChoiceField(choices=Stage.values)
+    status = serializers.ChoiceField(choices=DecisionStatus.values)
+    current_version = VersionSerializer(allow_null=True)
+    open_tasks = serializers.SerializerMethodField()
+    drafter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "title", "stage", "status", "current_version", "open_tasks",
+                  "proposal_source", "lead_unit", "problem", "legal_basis", "plan", "necessity",
+                  "alternatives", "needs_public_participation", "needs_expert_input",
+                  "needs_risk_assessment", "drafter", "accepted_at", "created_at", "updated_at"]
+
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_open_tasks(self, decision):
+        tasks = getattr(decision.process, "open_human_tasks", None) if decision.process else []
+        if tasks is None:
+            from workflows.stages import open_tasks
+
+            tasks = open_tasks(decision.process).select_related("owner", "deadline",
+                                                                "process__decision")
+        return TaskSerializer(sorted(tasks, key=lambda t: t.pk), many=True).data
+
+    def get_drafter(self, decision) -> str:
+        return decision.drafter.get_username()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text="The actor's login, null for none.")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "sequence", "occurred_at", "actor", "ip", "action", "stage", "task",
+                  "before", "after", "prev_hash", "hash"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event):
+        if event.actor_id:
+            return event.actor.get_username()
+        return event.actor_name or None
+
+
+class ChainReportSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    events = serializers.IntegerField()
+    first_bad = serializers.IntegerField(allow_null=True, help_text="The first bad event's id.")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class GateRefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="e.g. review_stale_version, positions_missing, "
+                                           "review_period_too_short, task_not_open")

@@ -1,0 +1,36 @@
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+
+class SignedIntConverter:
+    """Any integer, so that an id out of range is the API's JSON 404, not the site's page."""
+
+    regex = "-?[0-9]{1,40}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(SignedIntConverter, "id")
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("decisions/", views.DecisionListView.as_view(), name="decisions"),
+    path("decisions/<id:pk>/", views.DecisionDetailView.as_view(), name="decision"),
+    path("decisions/<id:pk>/events/", views.DecisionEventsView.as_view(), name="events"),
+    path("tasks/", views.TaskListView.as_view(), name="tasks"),
+    path("tasks/<id:pk>/", views.TaskDetailView.as_view(), name="task"),
+    path("tasks/<id:pk>/claim/", views.TaskClaimView.as_view(), name="task-claim"),
+    path("tasks/<id:pk>/complete/", views.TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<id:pk>/deadline/", views.TaskDeadlineView.as_view(), name="task-deadline"),
+    path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
+]

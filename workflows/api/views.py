@@ -1,0 +1,250 @@
+"""The API's endpoints: thin, each one a lookup, a body check, and one service or action call.
+
+Lookup order everywhere: a decision the user may not see is 404 (its existence does not leak);
+a task no longer open is 409 ``task_not_open``; a stage the user may not act at is 403; then
+the body (400), then the service's own gates (409).
+"""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from viewflow.workflow.models import Task
+
+from decisions import permissions, selectors, services
+from decisions.audit import acting_as, verify_chain
+from decisions.errors import StatutoryGateError
+from decisions.models import Decision, TaskDeadline
+from decisions.rulebook import Stage
+from workflows import actions
+from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
+from workflows.stages import OPEN
+
+from . import schema
+from .bodies import BODIES, DeadlineBody, ProposalBody
+from .completion import PERFORM
+from .filters import DecisionFilter
+from .serializers import (
+    ChainReportSerializer,
+    DecisionSerializer,
+    EventSerializer,
+    TaskSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+
+MAX_ID = 2**63 - 1
+
+
+def _open_tasks_prefetch():
+    return Prefetch("process__task_set",
+                    queryset=Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN")
+                    .select_related("owner", "deadline", "process__decision"),
+                    to_attr="open_human_tasks")
+
+
+def decisions_readable(user):
+    return (selectors.decisions_for_user(user).select_related("process")
+            .prefetch_related(_open_tasks_prefetch()))
+
+
+def _checked_id(pk: int) -> int:
+    if not 0 < pk <= MAX_ID:
+        raise exceptions.NotFound()
+    return pk
+
+
+def decision_readable_or_404(user, pk: int) -> Decision:
+    return get_object_or_404(decisions_readable(user), pk=_checked_id(pk))
+
+
+def task_readable_or_404(user, pk: int) -> Task:
+    tasks = tasks_of_flow().select_related("owner", "deadline", "process__decision").filter(
+        process__decision__in=permissions.decisions_visible_to(user))
+    return get_object_or_404(tasks, pk=_checked_id(pk))
+
+
+def _require_open(task: Task) -> None:
+    if task.status not in OPEN:
+        raise StatutoryGateError("task_not_open",
+                                 _("This task was completed by someone else or is closed."))
+
+
+class TokenView(APIView):
+    """Exchange a login and password for the user's API token (a login, in the audit trail)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer,
+                                                              **schema.errors(400)})
+    def post(self, request):
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = authenticate(request._request, **body.validated_data)
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with the provided credentials.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response({"token": token.key})
+
+
+@extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values),
+                           OpenApiParameter("overdue", bool, description=(
+                               "true: only decisions with an open task past its due day; "
+                               "false: only those without."))],
+               responses={200: DecisionSerializer(many=True), **schema.errors(400, 401)},
+               methods=["GET"])
+@extend_schema(request=ProposalBody, responses={201: DecisionSerializer,
+                                                **schema.errors(400, 401, 403)},
+               methods=["POST"])
+class DecisionListView(generics.ListCreateAPIView):
+    """The decisions the user may see, newest first; a drafter proposes a new one."""
+
+    serializer_class = DecisionSerializer
+
+    def get_queryset(self):
+        decisions = decisions_readable(self.request.user)
+        params = DecisionFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        if params.validated_data.get("stage"):
+            decisions = decisions.filter(stage=params.validated_data["stage"])
+        overdue = params.validated_data.get("overdue")
+        if overdue is not None:
+            late = Exists(TaskDeadline.objects.filter(
+                decision=OuterRef("pk"), closed_at__isnull=True,
+                due_on__lt=timezone.localdate()))
+            decisions = decisions.filter(late if overdue else ~late)
+        return decisions
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("decisions.add_decision"):
+            raise exceptions.PermissionDenied(
+                _("Only a drafter of a lead unit may propose a decision."))
+        body = ProposalBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = actions.start_decision(acting_user=request.user, **body.validated_data)
+        decision = decision_readable_or_404(request.user, decision.pk)
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionDetailView(APIView):
+    @extend_schema(parameters=[schema.ID], responses={200: DecisionSerializer,
+                                                      **schema.errors(401, 404)})
+    def get(self, request, pk):
+        return Response(DecisionSerializer(decision_readable_or_404(request.user, pk)).data)
+
+
+@extend_schema(parameters=[schema.ID], responses={200: EventSerializer(many=True),
+                                                  **schema.errors(401, 404)})
+class DecisionEventsView(generics.ListAPIView):
+    """The decision's audit events, oldest first; an auditor's reading is itself recorded."""
+
+    serializer_class = EventSerializer
+
+    def get_queryset(self):
+        decision = decision_readable_or_404(self.request.user, self.kwargs["pk"])
+        services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
+                                              page="api:events")
+        return selectors.decision_timeline(decision)
+
+
+@extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values)],
+               responses={200: TaskSerializer(many=True), **schema.errors(400, 401)})
+class TaskListView(generics.ListAPIView):
+    """The open tasks the user may act on: his own, and the unclaimed ones of his stages."""
+
+    serializer_class = TaskSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        tasks = (tasks_of_flow()
+                 .filter(Q(pk__in=tasks_inbox(user).values("pk"))
+                         | Q(pk__in=tasks_queue(user).values("pk")))
+                 .select_related("owner", "deadline", "process__decision").order_by("id"))
+        params = DecisionFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        stage = params.validated_data.get("stage")
+        if stage:
+            tasks = [t for t in tasks if str(t.flow_task.stage) == stage]
+        return tasks
+
+
+class TaskDetailView(APIView):
+    @extend_schema(parameters=[schema.ID], responses={200: TaskSerializer,
+                                                      **schema.errors(401, 404)})
+    def get(self, request, pk):
+        return Response(TaskSerializer(task_readable_or_404(request.user, pk)).data)
+
+
+class TaskClaimView(APIView):
+    @extend_schema(parameters=[schema.ID], request=None,
+                   responses={200: TaskSerializer, **schema.errors(401, 403, 404, 409)})
+    def post(self, request, pk):
+        """Take an unclaimed task from the queue."""
+        task = task_readable_or_404(request.user, pk)
+        _require_open(task)
+        actions.claim_task(task, acting_user=request.user)
+        return Response(TaskSerializer(task_readable_or_404(request.user, pk)).data)
+
+
+class TaskCompleteView(APIView):
+    @extend_schema(parameters=[schema.ID], request=schema.COMPLETION,
+                   responses={200: DecisionSerializer, **schema.errors(400, 401, 403, 404, 409)})
+    def post(self, request, pk):
+        """Record the stage's result (the body depends on the task's stage) and move on."""
+        user = request.user
+        task = task_readable_or_404(user, pk)
+        _require_open(task)
+        flow_task = task.flow_task
+        allowed = (flow_task.can_execute(user, task) if task.owner_id
+                   else flow_task.can_assign(user, task))
+        if not allowed:
+            raise exceptions.PermissionDenied(_("This task is not yours to complete."))
+        stage = str(flow_task.stage)
+        body = BODIES[stage](data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = task.process.decision
+        actions.run_task(task, acting_user=user, perform=lambda t: PERFORM[stage](
+            decision, body.validated_data, user, t))
+        return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
+
+
+class TaskDeadlineView(APIView):
+    @extend_schema(parameters=[schema.ID], request=DeadlineBody,
+                   responses={200: TaskSerializer, **schema.errors(400, 401, 403, 404, 409)})
+    def post(self, request, pk):
+        """The office extends or shortens the task's deadline, saying why (Art. 26 floor)."""
+        user = request.user
+        task = task_readable_or_404(user, pk)
+        _require_open(task)
+        if not permissions.can_act(user, Stage.ACCEPTANCE, task.process.decision):
+            raise exceptions.PermissionDenied(_("Only the office changes a deadline."))
+        deadline = getattr(task, "deadline", None)
+        if deadline is None:
+            raise StatutoryGateError("task_not_open", _("This task has no deadline."))
+        body = DeadlineBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        with acting_as(user):
+            services.decision_change_deadline(deadline=deadline, acting_user=user,
+                                              **body.validated_data)
+        return Response(TaskSerializer(task_readable_or_404(user, pk)).data)
+
+
+class AuditVerifyView(APIView):
+    @extend_schema(responses={200: ChainReportSerializer, **schema.errors(401, 403)})
+    def get(self, request):
+        """Verify the whole audit hash chain (the auditor role only)."""
+        if not permissions.can_search_audit_trail(request.user):
+            raise exceptions.PermissionDenied(_("Only an auditor verifies the audit trail."))
+        report = verify_chain()
+        return Response(ChainReportSerializer(report).data)
