@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "login_failed": _("Failed login"),
     "access_refused": _("Access refused"),
     "dossier_read": _("Dossier read by an auditor"),
+    "dossier_export": _("Archive dossier exported"),
+    "audit_head_export": _("Audit chain head exported"),
     # Deployment settings
     "calendar_year_load": _("Working-day calendar loaded"),
     "calendar_year_edit": _("Working-day calendar edited"),

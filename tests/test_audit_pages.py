@@ -114,11 +114,16 @@ def test_refused_accesses_appear_on_the_timeline(people, adopted):
 
 
 def test_every_auditor_read_of_a_dossier_is_an_event_and_others_reads_are_not(people, adopted):
-    logged_in(people["drafter"]).get(timeline_url(adopted))
+    for url in (timeline_url(adopted), decision_url(adopted)):
+        logged_in(people["drafter"]).get(url)
     assert not AuditEvent.objects.filter(action="dossier_read").exists()
-    logged_in(people["auditor"]).get(timeline_url(adopted))
-    read = AuditEvent.objects.get(action="dossier_read")
-    assert (read.actor, read.decision) == (people["auditor"], adopted)
+    auditor = logged_in(people["auditor"])
+    for url in (timeline_url(adopted), decision_url(adopted)):
+        assert auditor.get(url).status_code == 200
+    reads = AuditEvent.objects.filter(action="dossier_read").order_by("sequence")
+    assert [(r.actor, r.decision, r.after["page"]) for r in reads] == [
+        (people["auditor"], adopted, timeline_url(adopted)),
+        (people["auditor"], adopted, decision_url(adopted))]
 
 
 def test_the_search_filters_by_person_action_decision_and_days(people):

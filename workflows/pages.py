@@ -84,6 +84,8 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decision = self.get_decision()
+        services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
+                                              page=self.request.path)
         process = decision.process
         tasks = list(process.task_set.filter(flow_task_type="HUMAN")
                      .select_related("owner", "deadline").order_by("created", "id"))
