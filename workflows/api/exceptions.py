@@ -17,11 +17,6 @@ from decisions.errors import StatutoryGateError
 from decisions.middleware import record_refusal
 
 
-class GateRefused(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "statutory_gate"
-
-
 def exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, StatutoryGateError):
@@ -34,5 +29,5 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, exceptions.PermissionDenied) and request is not None:
-        record_refusal(request, getattr(exc, "decision", None))
+        record_refusal(request, getattr(context.get("view"), "decision", None))
     return drf_exception_handler(exc, context)

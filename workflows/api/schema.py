@@ -7,7 +7,7 @@ from rest_framework import serializers
 from .bodies import BODIES
 from .serializers import GateRefusalSerializer
 
-ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id.")
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id.")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -72,6 +72,21 @@ def task_readable_or_404(user, pk: int) -> Task:
     return get_object_or_404(tasks, pk=_checked_id(pk))
 
 
+class Lookups:
+    """Remembers the decision a request is about, so that a refusal is recorded against it."""
+
+    decision = None
+
+    def decision_or_404(self, pk: int) -> Decision:
+        self.decision = decision_readable_or_404(self.request.user, pk)
+        return self.decision
+
+    def task_or_404(self, pk: int) -> Task:
+        task = task_readable_or_404(self.request.user, pk)
+        self.decision = task.process.decision
+        return task
+
+
 def _require_open(task: Task) -> None:
     if task.status not in OPEN:
         raise StatutoryGateError("task_not_open",
@@ -137,22 +152,22 @@ class DecisionListView(generics.ListCreateAPIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class DecisionDetailView(APIView):
+class DecisionDetailView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], responses={200: DecisionSerializer,
                                                       **schema.errors(401, 404)})
     def get(self, request, pk):
-        return Response(DecisionSerializer(decision_readable_or_404(request.user, pk)).data)
+        return Response(DecisionSerializer(self.decision_or_404(pk)).data)
 
 
 @extend_schema(parameters=[schema.ID], responses={200: EventSerializer(many=True),
                                                   **schema.errors(401, 404)})
-class DecisionEventsView(generics.ListAPIView):
+class DecisionEventsView(Lookups, generics.ListAPIView):
     """The decision's audit events, oldest first; an auditor's reading is itself recorded."""
 
     serializer_class = EventSerializer
 
     def get_queryset(self):
-        decision = decision_readable_or_404(self.request.user, self.kwargs["pk"])
+        decision = self.decision_or_404(self.kwargs["pk"])
         services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
                                               page="api:events")
         return selectors.decision_timeline(decision)
@@ -179,31 +194,31 @@ class TaskListView(generics.ListAPIView):
         return tasks
 
 
-class TaskDetailView(APIView):
+class TaskDetailView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], responses={200: TaskSerializer,
                                                       **schema.errors(401, 404)})
     def get(self, request, pk):
-        return Response(TaskSerializer(task_readable_or_404(request.user, pk)).data)
+        return Response(TaskSerializer(self.task_or_404(pk)).data)
 
 
-class TaskClaimView(APIView):
+class TaskClaimView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], request=None,
                    responses={200: TaskSerializer, **schema.errors(401, 403, 404, 409)})
     def post(self, request, pk):
         """Take an unclaimed task from the queue."""
-        task = task_readable_or_404(request.user, pk)
+        task = self.task_or_404(pk)
         _require_open(task)
         actions.claim_task(task, acting_user=request.user)
         return Response(TaskSerializer(task_readable_or_404(request.user, pk)).data)
 
 
-class TaskCompleteView(APIView):
+class TaskCompleteView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], request=schema.COMPLETION,
                    responses={200: DecisionSerializer, **schema.errors(400, 401, 403, 404, 409)})
     def post(self, request, pk):
         """Record the stage's result (the body depends on the task's stage) and move on."""
         user = request.user
-        task = task_readable_or_404(user, pk)
+        task = self.task_or_404(pk)
         _require_open(task)
         flow_task = task.flow_task
         allowed = (flow_task.can_execute(user, task) if task.owner_id
@@ -219,13 +234,13 @@ class TaskCompleteView(APIView):
         return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
 
 
-class TaskDeadlineView(APIView):
+class TaskDeadlineView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], request=DeadlineBody,
                    responses={200: TaskSerializer, **schema.errors(400, 401, 403, 404, 409)})
     def post(self, request, pk):
         """The office extends or shortens the task's deadline, saying why (Art. 26 floor)."""
         user = request.user
-        task = task_readable_or_404(user, pk)
+        task = self.task_or_404(pk)
         _require_open(task)
         if not permissions.can_act(user, Stage.ACCEPTANCE, task.process.decision):
             raise exceptions.PermissionDenied(_("Only the office changes a deadline."))
