@@ -234,7 +234,7 @@ def test_only_the_auditor_verifies_the_chain(api):  # noqa: F811
 
 
 def test_ids_out_of_range_are_not_found(api):  # noqa: F811
-    for pk in ("0", "-1", "9" * 30):
+    for pk in ("0", "-1", "9" * 30, "abc", "1.5"):
         response = api.get("auditor", f"/api/v1/decisions/{pk}/")
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"

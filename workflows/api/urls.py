@@ -4,19 +4,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from . import views
 
 
-class SignedIntConverter:
-    """Any integer, so that an id out of range is the API's JSON 404, not the site's page."""
+class IdConverter:
+    """Any path segment: the view answers a malformed or out-of-range id with the API's JSON
+    404, never with the site's HTML page."""
 
-    regex = "-?[0-9]{1,40}"
+    regex = "[^/]+"
 
     def to_python(self, value):
-        return int(value)
+        return value
 
     def to_url(self, value):
         return str(value)
 
 
-register_converter(SignedIntConverter, "id")
+register_converter(IdConverter, "id")
 
 app_name = "api"
 

@@ -56,7 +56,11 @@ def decisions_readable(user):
             .prefetch_related(_open_tasks_prefetch()))
 
 
-def _checked_id(pk: int) -> int:
+def _checked_id(pk) -> int:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise exceptions.NotFound() from None
     if not 0 < pk <= MAX_ID:
         raise exceptions.NotFound()
     return pk
@@ -117,7 +121,7 @@ class TokenView(APIView):
                            OpenApiParameter("overdue", bool, description=(
                                "true: only decisions with an open task past its due day; "
                                "false: only those without."))],
-               responses={200: DecisionSerializer(many=True), **schema.errors(400, 401)},
+               responses={200: DecisionSerializer(many=True), **schema.errors(400, 401, 404)},
                methods=["GET"])
 @extend_schema(request=ProposalBody, responses={201: DecisionSerializer,
                                                 **schema.errors(400, 401, 403)},
@@ -174,7 +178,7 @@ class DecisionEventsView(Lookups, generics.ListAPIView):
 
 
 @extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values)],
-               responses={200: TaskSerializer(many=True), **schema.errors(400, 401)})
+               responses={200: TaskSerializer(many=True), **schema.errors(400, 401, 404)})
 class TaskListView(generics.ListAPIView):
     """The open tasks the user may act on: his own, and the unclaimed ones of his stages."""
 
