@@ -366,3 +366,19 @@ def test_events_oldest_first_for_anyone_who_may_see_the_decision(api):  # noqa: 
     assert api.get("auditor", f"/api/v1/decisions/{pk}/events/").status_code == 200
     assert AuditEvent.objects.filter(action="dossier_read", actor__username="auditor",
                                      decision_id=pk).exists()
+
+
+def test_an_auditors_api_read_of_a_decision_is_recorded(people):
+    from decisions.models import AuditEvent
+    from workflows.actions import start_decision
+
+    from .factories import proposal
+
+    decision = start_decision(acting_user=people["drafter"], **proposal())
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(people["auditor"])
+    assert client.get(f"/api/v1/decisions/{decision.pk}/").status_code == 200
+    read = AuditEvent.objects.get(action="dossier_read", actor=people["auditor"])
+    assert read.decision_id == decision.pk and read.after == {"page": "api:decision"}

@@ -36,8 +36,15 @@ from decisions.tasks import reminders_sweep as reminders_sweep_task
 
 from .factories import Journey, open_task
 
-pytestmark = [pytest.mark.broker,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def official_calendar(transactional_db):
+    """A transactional test starts from a flushed database: load the holidays again."""
+    from decisions.official_calendar import load_official_calendar
+
+    load_official_calendar()
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 SUBMITTED = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)

@@ -160,7 +160,11 @@ class DecisionDetailView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], responses={200: DecisionSerializer,
                                                       **schema.errors(401, 404)})
     def get(self, request, pk):
-        return Response(DecisionSerializer(self.decision_or_404(pk)).data)
+        """The decision; an auditor's reading is itself recorded."""
+        decision = self.decision_or_404(pk)
+        services.decision_record_dossier_read(decision=decision, acting_user=request.user,
+                                              page="api:decision")
+        return Response(DecisionSerializer(decision).data)
 
 
 @extend_schema(parameters=[schema.ID], responses={200: EventSerializer(many=True),
