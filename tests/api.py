@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -172,11 +171,6 @@ def provision() -> None:
     for username, role in USERS.items():
         call_command("add_user", username, role=role, password=PASSWORD)
 
-
-@pytest.fixture
-def api(db) -> Api:
-    provision()
-    return Api()
 
 
 def stages(decision: dict) -> list[str]:

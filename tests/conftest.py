@@ -49,3 +49,12 @@ def people(db):
         "head": make_user("head", "head", "刘书记"),
         "auditor": make_user("auditor", "auditor", "何审计"),
     }
+
+
+@pytest.fixture
+def api(db):
+    """The API's users provisioned with add_user, one token per role (tests/api.py)."""
+    from .api import Api, provision
+
+    provision()
+    return Api()

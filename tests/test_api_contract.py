@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from decisions.models import AuditEvent
 
-from .api import PASSWORD, Api, api, proposal  # noqa: F401
+from .api import PASSWORD, proposal
 
 
 def gate(response, code):
@@ -25,7 +25,7 @@ def gate(response, code):
 
 # Statutory gates: 409 {"detail", "code"}
 
-def test_review_of_a_stale_version_is_refused(api):  # noqa: F811
+def test_review_of_a_stale_version_is_refused(api):
     pk = api.to_review()
     stale = api.decision(pk)["current_version"]["sha256"]
     api.review(pk, "unlawful")
@@ -37,7 +37,7 @@ def test_review_of_a_stale_version_is_refused(api):  # noqa: F811
     assert api.decision(pk)["stage"] == "legal_review"
 
 
-def test_a_meeting_missing_a_position_is_refused(api):  # noqa: F811
+def test_a_meeting_missing_a_position_is_refused(api):
     pk = api.to_review()
     api.review(pk)
     positions = [{"member": "member", "position": "agree", "reason": "同意"}]
@@ -49,7 +49,7 @@ def test_a_meeting_missing_a_position_is_refused(api):  # noqa: F811
     assert api.decision(pk)["stage"] == "collective_decision"
 
 
-def test_a_review_period_under_seven_working_days_is_refused(api):  # noqa: F811
+def test_a_review_period_under_seven_working_days_is_refused(api):
     pk = api.to_review()
     task = api.task(pk, "legal_review")
     url = f"/api/v1/tasks/{task['id']}/deadline/"
@@ -67,7 +67,7 @@ def test_a_review_period_under_seven_working_days_is_refused(api):  # noqa: F811
         assert response.json()["due_at"].startswith(f"{later.isoformat()}T23:59:59")
 
 
-def test_a_finished_task_is_not_open(api):  # noqa: F811
+def test_a_finished_task_is_not_open(api):
     pk = api.propose()["id"]
     task = api.task(pk, "initiation")
     api.submit(pk)
@@ -78,7 +78,7 @@ def test_a_finished_task_is_not_open(api):  # noqa: F811
                   {"due_on": "2030-01-01", "reason": "x"}), "task_not_open")
 
 
-def test_a_task_completed_by_someone_else_meanwhile_is_not_open(api):  # noqa: F811
+def test_a_task_completed_by_someone_else_meanwhile_is_not_open(api):
     call_command("add_user", "office2", role="office", password=PASSWORD)
     other = APIClient()
     token = other.post("/api/v1/auth/token/", {"username": "office2", "password": PASSWORD},
@@ -107,21 +107,21 @@ def test_a_task_completed_by_someone_else_meanwhile_is_not_open(api):  # noqa: F
     ({"title": "\ud800"}, "title"),
     ({"title": "x" * 201}, "title"),
 ])
-def test_proposal_field_errors(api, change, field):  # noqa: F811
+def test_proposal_field_errors(api, change, field):
     response = api["drafter"].post("/api/v1/decisions/", json.dumps(proposal(**change)),
                                    content_type="application/json")
     assert response.status_code == 400, response.content
     assert field in response.json()
 
 
-def test_missing_fields_and_wrong_shapes_are_field_errors(api):  # noqa: F811
+def test_missing_fields_and_wrong_shapes_are_field_errors(api):
     response = api.post("drafter", "/api/v1/decisions/", {})
     assert response.status_code == 400
     assert {"title", "proposal_source", "legal_basis", "draft_text"} <= set(response.json())
     assert api.post("drafter", "/api/v1/decisions/", ["not", "an", "object"]).status_code == 400
 
 
-def test_stage_bodies_are_checked(api):  # noqa: F811
+def test_stage_bodies_are_checked(api):
     pk = api.propose(needs_expert_input=True,
                      skip_reasons={"risk_assessment": "不涉及社会稳定风险"})["id"]
     api.submit(pk)
@@ -152,7 +152,7 @@ def test_stage_bodies_are_checked(api):  # noqa: F811
     assert {"window_start", "comments"} <= set(response.json())
 
 
-def test_meeting_bodies_are_checked(api):  # noqa: F811
+def test_meeting_bodies_are_checked(api):
     pk = api.to_review()
     api.review(pk)
     url = f"/api/v1/tasks/{api.task(pk, 'collective_decision')['id']}/complete/"
@@ -173,7 +173,7 @@ def test_meeting_bodies_are_checked(api):  # noqa: F811
 
 # Permission refusals: 403, or 404 where existence must not leak
 
-def test_a_drafter_holding_grants_on_his_own_decision_cannot_see_another(api):  # noqa: F811
+def test_a_drafter_holding_grants_on_his_own_decision_cannot_see_another(api):
     pk = api.propose()["id"]
     api.propose("drafter2", title="另一项决策")
     task = api.task(pk, "initiation")
@@ -186,7 +186,7 @@ def test_a_drafter_holding_grants_on_his_own_decision_cannot_see_another(api):  
     assert titles == ["另一项决策"]
 
 
-def test_a_reviewer_of_another_decision_is_refused(api):  # noqa: F811
+def test_a_reviewer_of_another_decision_is_refused(api):
     pk = api.to_review()
     task = api.task(pk, "legal_review")
     response = api.post("reviewer2", f"/api/v1/tasks/{task['id']}/complete/",
@@ -194,7 +194,7 @@ def test_a_reviewer_of_another_decision_is_refused(api):  # noqa: F811
     assert response.status_code == 404
 
 
-def test_a_reader_without_the_stage_permission_gets_403(api):  # noqa: F811
+def test_a_reader_without_the_stage_permission_gets_403(api):
     pk = api.to_review()
     task = api.task(pk, "legal_review")
     response = api.post("member", f"/api/v1/tasks/{task['id']}/complete/", api.review_body(pk))
@@ -206,7 +206,7 @@ def test_a_reader_without_the_stage_permission_gets_403(api):  # noqa: F811
     assert response.status_code == 403
 
 
-def test_the_auditor_reads_everything_and_writes_nothing(api):  # noqa: F811
+def test_the_auditor_reads_everything_and_writes_nothing(api):
     pk = api.propose()["id"]
     api.submit(pk)
     task = api.task(pk, "acceptance")
@@ -221,7 +221,7 @@ def test_the_auditor_reads_everything_and_writes_nothing(api):  # noqa: F811
     assert api.decision(pk)["stage"] == "acceptance"
 
 
-def test_only_the_auditor_verifies_the_chain(api):  # noqa: F811
+def test_only_the_auditor_verifies_the_chain(api):
     api.propose()
     for username in ("drafter", "office", "head"):
         assert api.get(username, "/api/v1/audit/verify/").status_code == 403
@@ -233,7 +233,7 @@ def test_only_the_auditor_verifies_the_chain(api):  # noqa: F811
     assert body["events"] == AuditEvent.objects.count()
 
 
-def test_ids_out_of_range_are_not_found(api):  # noqa: F811
+def test_ids_out_of_range_are_not_found(api):
     for pk in ("0", "-1", "9" * 30, "abc", "1.5"):
         response = api.get("auditor", f"/api/v1/decisions/{pk}/")
         assert response.status_code == 404
@@ -290,7 +290,7 @@ def test_add_user_creates_updates_and_refuses_unknown_roles(db):
 
 # Lists: pagination, filters, tasks, events
 
-def test_lists_are_paginated(api, monkeypatch):  # noqa: F811
+def test_lists_are_paginated(api, monkeypatch):
     for n in range(3):
         api.propose(title=f"决策{n}")
     monkeypatch.setattr(PageNumberPagination, "page_size", 2)
@@ -306,7 +306,7 @@ def test_lists_are_paginated(api, monkeypatch):  # noqa: F811
     assert api.get("drafter", "/api/v1/decisions/", page=9).status_code == 404
 
 
-def test_decisions_filter_by_stage_and_overdue(api):  # noqa: F811
+def test_decisions_filter_by_stage_and_overdue(api):
     waiting = api.propose(title="待受理")["id"]
     api.submit(waiting)
     drafting = api.propose(title="起草中")["id"]
@@ -333,7 +333,7 @@ def test_decisions_filter_by_stage_and_overdue(api):  # noqa: F811
         assert ids(overdue="true", stage="acceptance") == {waiting}
 
 
-def test_tasks_are_those_the_user_may_act_on(api):  # noqa: F811
+def test_tasks_are_those_the_user_may_act_on(api):
     pk = api.propose()["id"]
     [task] = api.get("drafter", "/api/v1/tasks/").json()["results"]
     assert set(task) >= {"id", "decision", "stage", "status", "due_at", "owner"}
@@ -350,7 +350,7 @@ def test_tasks_are_those_the_user_may_act_on(api):  # noqa: F811
     assert api.get("drafter", "/api/v1/tasks/").json()["count"] == 0
 
 
-def test_events_oldest_first_for_anyone_who_may_see_the_decision(api):  # noqa: F811
+def test_events_oldest_first_for_anyone_who_may_see_the_decision(api):
     pk = api.propose()["id"]
     api.submit(pk)
     response = api.get("drafter", f"/api/v1/decisions/{pk}/events/")

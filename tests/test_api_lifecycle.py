@@ -2,10 +2,10 @@
 
 from decisions.models import AuditEvent
 
-from .api import ALL_CONSULTATIONS, api, stages  # noqa: F401
+from .api import ALL_CONSULTATIONS, stages
 
 
-def test_happy_path_with_every_consultation(api):  # noqa: F811
+def test_happy_path_with_every_consultation(api):
     created = api.propose(**ALL_CONSULTATIONS)
     pk = created["id"]
     assert created["stage"] == "initiation"
@@ -63,7 +63,7 @@ def test_happy_path_with_every_consultation(api):  # noqa: F811
     assert ips == {"127.0.0.1"}
 
 
-def test_acceptance_return_goes_back_to_initiation(api):  # noqa: F811
+def test_acceptance_return_goes_back_to_initiation(api):
     pk = api.propose()["id"]
     api.submit(pk)
     after = api.return_to_drafter(pk)
@@ -74,7 +74,7 @@ def test_acceptance_return_goes_back_to_initiation(api):  # noqa: F811
     assert after["stage"] == "acceptance"
 
 
-def test_unlawful_goes_to_revision_then_legal_review(api):  # noqa: F811
+def test_unlawful_goes_to_revision_then_legal_review(api):
     pk = api.to_review()
     after = api.review(pk, "unlawful")
     assert after["stage"] == "revision"
@@ -88,7 +88,7 @@ def test_unlawful_goes_to_revision_then_legal_review(api):  # noqa: F811
     assert after["stage"] == "collective_decision"
 
 
-def test_returned_for_material_goes_to_revision(api):  # noqa: F811
+def test_returned_for_material_goes_to_revision(api):
     pk = api.to_review()
     after = api.review(pk, "returned")
     assert after["stage"] == "revision"
@@ -97,7 +97,7 @@ def test_returned_for_material_goes_to_revision(api):  # noqa: F811
     assert stages(after) == ["legal_review"]
 
 
-def test_risk_not_controllable_goes_to_revision_then_risk_assessment(api):  # noqa: F811
+def test_risk_not_controllable_goes_to_revision_then_risk_assessment(api):
     pk = api.propose(needs_risk_assessment=True,
                      skip_reasons={"expert_input": "不涉及专业技术问题"})["id"]
     api.submit(pk)
@@ -113,7 +113,7 @@ def test_risk_not_controllable_goes_to_revision_then_risk_assessment(api):  # no
     assert after["stage"] == "legal_review"
 
 
-def test_head_revise_goes_to_revision_legal_review_and_back_to_the_meeting(api):  # noqa: F811
+def test_head_revise_goes_to_revision_legal_review_and_back_to_the_meeting(api):
     pk = api.to_review()
     api.review(pk)
     after = api.meet(pk, "revise", head_reason="需进一步修改")
@@ -127,7 +127,7 @@ def test_head_revise_goes_to_revision_legal_review_and_back_to_the_meeting(api):
     assert after["stage"] == "publication"
 
 
-def test_deferred_opens_a_new_collective_decision_task(api):  # noqa: F811
+def test_deferred_opens_a_new_collective_decision_task(api):
     pk = api.to_review()
     api.review(pk)
     first = api.task(pk, "collective_decision")
@@ -139,7 +139,7 @@ def test_deferred_opens_a_new_collective_decision_task(api):  # noqa: F811
     assert task["status"] == "new"
 
 
-def test_not_adopted_is_archived_with_status_not_adopted(api):  # noqa: F811
+def test_not_adopted_is_archived_with_status_not_adopted(api):
     pk = api.to_review()
     api.review(pk)
     positions = [{"member": "member", "position": "disagree", "reason": "成本过高"},
