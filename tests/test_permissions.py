@@ -23,9 +23,9 @@ from viewflow.workflow.status import STATUS
 
 from decisions import permissions, rulebook
 from decisions.models import AuditEvent, Decision, DraftAttachment
+from decisions.open_tasks import OPEN
 from decisions.rulebook import Role, Stage
 from workflows.flows import DecisionFlow
-from workflows.stages import OPEN
 
 from .browser import (
     Office,

@@ -14,9 +14,10 @@ from viewflow.workflow.models import Task
 from decisions import services
 from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
+from decisions.open_tasks import OPEN
 
 from .flows import DecisionFlow
-from .stages import OPEN, finish_task
+from .stages import finish_task
 
 
 def start_decision(*, acting_user, **proposal):

@@ -24,11 +24,11 @@ from decisions.calendar import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.middleware import record_refusal
 from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
+from decisions.open_tasks import OPEN
 from decisions.rulebook import RULES, Stage
 
 from . import forms, queues
 from .deadline_display import deadline_of, state_badge
-from .stages import OPEN
 
 
 class DecisionPageMixin:

@@ -1,14 +1,11 @@
 """Where a decision stands: the stages of its open tasks, as the rulebook names them."""
 
-from viewflow.workflow.status import STATUS
-
 from decisions import services
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from decisions.open_tasks import open_human_tasks
 
 
 def open_tasks(process):
-    return process.task_set.filter(status__in=OPEN, flow_task_type="HUMAN")
+    return open_human_tasks(process.pk)
 
 
 def open_stages(process) -> list[str]:

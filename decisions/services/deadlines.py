@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from .. import permissions
 from ..audit import audit_record
@@ -17,10 +16,9 @@ from ..calendar import WorkingCalendar
 from ..deadlines import reckon, stage_periods
 from ..errors import StatutoryGateError
 from ..models import DeadlineChange, Decision, LegalReview, Notification, TaskDeadline
+from ..open_tasks import OPEN
 from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
 from ._common import raise_if, require_open, require_text
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) -> None:

@@ -17,17 +17,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from viewflow.workflow.status import STATUS
 
 from ..calendar import WorkingCalendar
 from ..deadlines import reminder_lead_days
 from ..models import Notification, Reminder, TaskDeadline
+from ..open_tasks import OPEN
 from ..rulebook import Role, Stage, stage_permission
 
 logger = logging.getLogger(__name__)
 
 Kind = Reminder.Kind
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def reminder_kind_for(deadline: TaskDeadline, today: datetime.date,

@@ -1,12 +1,11 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from .. import permissions
 from ..audit import audit_record
 from ..models import Decision
+from ..open_tasks import open_human_tasks
 from ..rulebook import STAGE_ORDER, Stage
 from .deadlines import deadlines_sync
 
@@ -23,9 +22,7 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
     deadlines_sync(decision)
-    open_stages = [str(t.flow_task.stage) for t in Task.objects.filter(
-        process_id=decision.process_id, flow_task_type="HUMAN",
-        status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))]
+    open_stages = [str(t.flow_task.stage) for t in open_human_tasks(decision.process_id)]
     if not open_stages:
         return decision
     stage = min(open_stages, key=STAGE_ORDER.index)

@@ -23,10 +23,10 @@ from decisions import permissions, selectors, services
 from decisions.audit import acting_as, verify_chain
 from decisions.errors import StatutoryGateError
 from decisions.models import Decision, TaskDeadline
+from decisions.open_tasks import OPEN
 from decisions.rulebook import Stage
 from workflows import actions
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
-from workflows.stages import OPEN
 
 from . import schema
 from .bodies import BODIES, DeadlineBody, ProposalBody
