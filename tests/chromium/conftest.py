@@ -1,0 +1,97 @@
+"""Chromium (Debian's, driven by Playwright) against a live server on PostgreSQL.
+
+Every test here is marked ``browser`` and ``postgres``. Without ``/usr/bin/chromium`` (or
+``JUECE_CHROMIUM``) the tests skip saying why, unless ``JUECE_REQUIRE_BROWSER=1`` (set by
+``.ci/run``), where a missing browser fails them. Each test saves a screenshot per step under
+``test-artifacts/browser/<test name>/``.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .people import Person
+
+CHROMIUM = os.environ.get("JUECE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+# browser steps are ordinary synchronous calls, not made from a coroutine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    missing = not (os.path.exists(CHROMIUM) and _has_playwright())
+    for item in items:
+        if here not in Path(str(item.fspath)).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.postgres)
+        if missing and os.environ.get("JUECE_REQUIRE_BROWSER") != "1":
+            item.add_marker(pytest.mark.skip(
+                reason=f"needs Chromium at {CHROMIUM} and the playwright package "
+                       "(apt-get install chromium fonts-noto-cjk)"))
+
+
+def _has_playwright() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"JUECE_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def official_calendar(transactional_db):
+    """A live-server test starts from a flushed database: load the holidays again."""
+    from decisions.official_calendar import load_official_calendar
+
+    load_official_calendar()
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def person(chromium, live_server, artifacts):
+    """``person(user)``: a fresh browser context for that user, not yet logged in."""
+    contexts = []
+    counter = [0]
+
+    def open_as(user, *, viewport=DESKTOP) -> Person:
+        context = chromium.new_context(locale="zh-CN", viewport=viewport,
+                                       base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return Person(user=user, page=context.new_page(), folder=artifacts, counter=counter)
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -1,0 +1,50 @@
+"""A person at a browser: logs in through the form, clicks, fills visible controls, and keeps a
+screenshot of every step."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+
+@dataclass
+class Person:
+    user: object
+    page: Page
+    folder: Path
+    counter: list = field(default_factory=lambda: [0])
+
+    def shot(self, name: str) -> Path:
+        """Save the page as it looks now, numbered in the order of the test's steps."""
+        self.counter[0] += 1
+        slug = re.sub(r"[^\w-]+", "-", f"{self.user.username}-{name}").strip("-")
+        path = self.folder / f"{self.counter[0]:02d}-{slug}.png"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+    def log_in(self) -> "Person":
+        page = self.page
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名").fill(self.user.username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name=re.compile("登录")).click()
+        page.wait_for_load_state()
+        expect(page).not_to_have_url(re.compile("/accounts/login/"))
+        return self
+
+    def open_inbox(self) -> None:
+        self.page.goto("/")
+        self.page.get_by_role("link", name=re.compile("^待办")).first.click()
+        self.page.wait_for_load_state()
+
+    def open_queue(self) -> None:
+        self.page.goto("/")
+        self.page.get_by_role("link", name=re.compile("^队列")).first.click()
+        self.page.wait_for_load_state()
+
+    def submit(self) -> None:
+        self.page.get_by_role("button", name="提交").click()
+        self.page.wait_for_load_state()
