@@ -116,6 +116,13 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 GUARDIAN_RAISE_403 = True
+
+# viewflow's Material frontend draws no CheckboxSelectMultiple (workflows/renderers.py).
+VIEWFLOW = {
+    "WIDGET_RENDERERS": {
+        "django.forms.CheckboxSelectMultiple": "workflows.renderers.CheckboxListRenderer",
+    },
+}
 ANONYMOUS_USER_NAME = None
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
