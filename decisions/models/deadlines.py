@@ -134,6 +134,10 @@ class Notification(models.Model):
                                  related_name="notifications")
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="+")
+    event = models.CharField(
+        _("event"), max_length=80, blank=True,
+        help_text=_("What the notice is about, e.g. “review:12”: one notice per person and "
+                    "event."))
     message = models.TextField(_("message"))
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -146,6 +150,8 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
         constraints = [
             models.UniqueConstraint(fields=["user", "reminder"], name="one_notification_each"),
+            models.UniqueConstraint(fields=["user", "event"], condition=~Q(event=""),
+                                    name="one_notification_per_event"),
         ]
 
     def __str__(self):
