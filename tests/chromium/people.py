@@ -38,13 +38,34 @@ class Person:
     def open_inbox(self) -> None:
         self.page.goto("/")
         self.page.get_by_role("link", name=re.compile("^待办")).first.click()
-        self.page.wait_for_load_state()
+        expect(self.page).to_have_url(re.compile(r"/inbox/"))
 
     def open_queue(self) -> None:
         self.page.goto("/")
-        self.page.get_by_role("link", name=re.compile("^队列")).first.click()
-        self.page.wait_for_load_state()
+        self.page.get_by_role("link", name=re.compile("^待认领")).first.click()
+        expect(self.page).to_have_url(re.compile(r"/queue/"))
+
+    def open_task(self, title: str) -> None:
+        """Open the first task of the inbox or queue whose row names ``title`` (task or decision)."""
+        row = self.page.locator("tr", has_text=title).first
+        before = self.page.url
+        row.get_by_role("link").first.click()
+        expect(self.page).not_to_have_url(before)
 
     def submit(self) -> None:
         self.page.get_by_role("button", name="提交").click()
         self.page.wait_for_load_state()
+
+    # Controls as viewflow's Material frontend draws them.
+
+    def fill(self, label: str, text: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(text)
+
+    def choose(self, label: str, option: str) -> None:
+        """A Material select: open it by its label, click the option."""
+        self.page.get_by_role("button", name=label, exact=True).click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+    def pick(self, option: str) -> None:
+        """A radio button or checkbox by its visible label."""
+        self.page.get_by_label(option, exact=True).check()
