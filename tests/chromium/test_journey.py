@@ -81,3 +81,107 @@ def test_the_whole_procedure(person, town, tmp_path):
     office.shot("accepted")
     decision = Decision.objects.get(title=TITLE)
     assert sorted(e.username for e in decision.experts.all()) == ["expert", "expert2"]
+
+    # Public participation (Arts. 14-18): the lead unit records the consultation and each comment.
+    drafter.open_inbox()
+    drafter.open_task("登记公众参与情况")
+    page = drafter.page
+    drafter.choose("征求意见方式", "网上公开征求意见")
+    drafter.fill("征求意见开始日期", "2026-10-09")
+    drafter.fill("征求意见截止日期", "2026-11-09")
+    comment = page.locator("fieldset.juece-comment").first
+    comment.get_by_label("意见来源", exact=True).fill("季家村村民张某")
+    comment.get_by_label("意见内容", exact=True).fill("建议增设早市摊位。")
+    comment.get_by_role("button", name="采纳情况").click()
+    page.get_by_role("option", name="采纳", exact=True).click()
+    comment.get_by_label("理由", exact=True).fill("合理，已在方案中增加早市区域。")
+    drafter.shot("participation-filled")
+    drafter.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    drafter.shot("participation-recorded")
+
+    # Expert input (Arts. 19-21): each named expert writes and signs his own opinion.
+    for username, opinion in (("expert", "方案可行，建议同步改造排水管网。"),
+                               ("expert2", "建议明确改造期间的临时安置措施。")):
+        expert = person(town[username]).log_in()
+        expert.open_inbox()
+        expert.open_task("提交签名的专家论证意见")
+        expert.fill("书面意见", opinion)
+        expert.fill("签名（本人姓名）", town[username].last_name)
+        expert.shot("expert-opinion-filled")
+        expert.submit()
+        expect(expert.page.get_by_text("已登记")).to_be_visible()
+        expert.shot("expert-opinion-recorded")
+
+    # Risk assessment (Arts. 22-24).
+    assessor = person(town["risk"]).log_in()
+    assessor.open_inbox()
+    assessor.open_task("开展风险评估")
+    assessor.fill("风险点", "改造期间部分摊贩临时停业，可能引发不满。")
+    assessor.fill("防范措施", "提前公告，设置临时经营点。")
+    assessor.fill("处置预案", "设立投诉电话，专人接待。")
+    assessor.pick("风险可控")
+    assessor.shot("risk-filled")
+    assessor.submit()
+    expect(assessor.page.get_by_text("已登记")).to_be_visible()
+    assessor.shot("risk-recorded")
+
+    # The lead unit records whether each expert opinion is adopted, on the decision page.
+    page = drafter.page
+    page.goto("/decision/")
+    page.get_by_role("link", name=TITLE).first.click()
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    drafter.shot("decision-page-opinions")
+    adoption_forms = page.locator("form.juece-adoption-form")
+    expect(adoption_forms).to_have_count(2)
+    for index, reason in enumerate(("已在方案中增加排水管网改造。", "已增加临时安置条款。")):
+        form = page.locator("form.juece-adoption-form").nth(index)
+        form.get_by_label("采纳情况").select_option(label="采纳")
+        form.get_by_label("理由").fill(reason)
+        form.get_by_role("button", name="登记采纳情况").click()
+        expect(page.get_by_text("意见采纳情况已登记")).to_be_visible()
+        expect(page.get_by_text(reason).first).to_be_visible()
+    drafter.shot("opinions-adopted")
+
+    # Legality review (Arts. 25-28), first round: not lawful.
+    reviewer = person(town["reviewer"]).log_in()
+    page = reviewer.page
+    reviewer.open_inbox()
+    reviewer.open_task("审查草案的合法性")
+    reviewer.shot("review-form")
+    reviewer.pick("不合法")
+    reviewer.fill("关于决策权限的意见", "属于镇政府决策权限。")
+    reviewer.fill("关于决策程序的意见", "程序完备。")
+    reviewer.fill("关于决策内容的意见", "第二条未明确摊位费标准的法定依据，应予补充。")
+    reviewer.shot("review-unlawful-filled")
+    reviewer.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    reviewer.shot("review-unlawful-recorded")
+
+    # The drafter revises, answering the opinion he sees beside the form.
+    page = drafter.page
+    drafter.open_inbox()
+    drafter.open_task("根据审查意见修改草案")
+    expect(page.get_by_text("第二条未明确摊位费标准的法定依据，应予补充。")).to_be_visible()
+    drafter.shot("revision-form")
+    draft = page.get_by_label("修改后的草案文本", exact=True)
+    draft.fill(draft.input_value() + "\n第三条 摊位费标准依照《重庆市集贸市场管理条例》执行。")
+    drafter.fill("对意见的回应（未采纳的，请说明理由）", "已补充摊位费标准的法定依据（第三条）。")
+    drafter.shot("revision-filled")
+    drafter.submit()
+    expect(page.get_by_text("已生成新的草案版本")).to_be_visible()
+    drafter.shot("revised")
+
+    # Legality review, second round: lawful.
+    page = reviewer.page
+    reviewer.open_inbox()
+    reviewer.open_task("审查草案的合法性")
+    expect(page.get_by_text("摊位费标准依照").first).to_be_visible()
+    reviewer.shot("review-second-form")
+    reviewer.pick("合法")
+    reviewer.fill("关于决策权限的意见", "属于镇政府决策权限。")
+    reviewer.fill("关于决策程序的意见", "程序完备。")
+    reviewer.fill("关于决策内容的意见", "已补充法定依据，内容合法。")
+    reviewer.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    reviewer.shot("review-lawful-recorded")
