@@ -1,6 +1,7 @@
 """Reads: querysets and small derived facts about decisions, shaped for the pages that use them."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -11,13 +12,15 @@ from .models import (
     AuditEvent,
     Decision,
     DraftVersion,
+    ExpertOpinion,
     LegalReview,
     Meeting,
     MemberPositionRecord,
     Notification,
     PublicParticipation,
+    RiskAssessment,
 )
-from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE
+from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, HeadDecision, ReviewOutcome, Stage
 
 
 def decisions_for_user(user) -> QuerySet[Decision]:
@@ -126,6 +129,69 @@ def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
             "%(reviewed)d, the current draft is version %(current)d): review it again.") % {
             "reviewed": review.draft_version.number,
             "current": decision.current_version.number}
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewMaterial:
+    """What the legality review body reads beside the current draft (Arts. 26-27): the review
+    it made last and the revisions since, the procedures performed or skipped with the reason,
+    the public comments with their adoption, the signed expert opinions, the risk assessments."""
+
+    last_review: LegalReview | None
+    revisions_since: list[DraftVersion]
+    skip_reasons: dict[str, str]
+    participations: list[PublicParticipation]
+    expert_opinions: list[ExpertOpinion]
+    risk_assessments: list[RiskAssessment]
+
+
+def legal_review_material(decision: Decision) -> ReviewMaterial:
+    last_review = (decision.reviews.select_related("draft_version", "reviewed_by")
+                   .order_by("-id").first())
+    revisions = decision.versions.select_related("created_by").order_by("number")
+    if last_review is not None:
+        revisions = revisions.filter(number__gt=last_review.draft_version.number)
+    else:
+        revisions = revisions.none()
+    return ReviewMaterial(
+        last_review=last_review,
+        revisions_since=list(revisions),
+        skip_reasons=dict(decision.stage_skips.values_list("stage", "reason")),
+        participations=list(decision.participations.prefetch_related("comments").order_by("id")),
+        expert_opinions=list(decision.expert_opinions.select_related("expert", "draft_version")
+                             .order_by("id")),
+        risk_assessments=list(decision.risk_assessments
+                              .select_related("assessed_by", "draft_version").order_by("id")),
+    )
+
+
+@dataclass(frozen=True)
+class RevisionGround:
+    """What sent the draft back to the lead unit, and the record that says so: a review found
+    it unlawful or asked for more material (Art. 28), a risk was found not controllable
+    (Art. 24), or the head decided "revise and discuss again" (Art. 30)."""
+
+    stage: str
+    record: LegalReview | RiskAssessment | Meeting
+
+
+def revision_ground(decision: Decision) -> RevisionGround | None:
+    """Why the draft may be revised now, or None."""
+    current = decision.current_version_id
+    review = (decision.reviews.select_related("reviewed_by", "draft_version")
+              .order_by("-id").first())
+    if (review and review.draft_version_id == current
+            and review.outcome in (ReviewOutcome.UNLAWFUL, ReviewOutcome.RETURNED)):
+        return RevisionGround(Stage.LEGAL_REVIEW.value, review)
+    risk = (decision.risk_assessments.select_related("assessed_by", "draft_version")
+            .order_by("-id").first())
+    if risk and risk.draft_version_id == current and not risk.controllable:
+        return RevisionGround(Stage.RISK_ASSESSMENT.value, risk)
+    meeting = decision.meetings.select_related("head", "draft_version").order_by("-id").first()
+    if (meeting and meeting.draft_version_id == current
+            and meeting.head_decision == HeadDecision.REVISE):
+        return RevisionGround(Stage.COLLECTIVE_DECISION.value, meeting)
     return None
 
 

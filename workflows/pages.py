@@ -1,6 +1,5 @@
 """The pages around the flow: the decision list, the decision page, diffs and attachments."""
 
-import difflib
 from collections import defaultdict
 from functools import cached_property
 
@@ -29,6 +28,7 @@ from decisions.rulebook import RULES, Stage
 
 from . import forms, queues
 from .deadline_display import deadline_of, state_badge
+from .diffs import draft_diff
 
 
 class DecisionPageMixin:
@@ -97,7 +97,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             decision=decision,
             process=process,
             versions=versions,
-            diffs=[(older, newer, _diff(older.text, newer.text))
+            diffs=[(older, newer, draft_diff(older.text, newer.text))
                    for older, newer in zip(versions, versions[1:], strict=False)],
             reviews=reviews,
             latest_review=latest_review,
@@ -134,17 +134,6 @@ def _open_task_rows(decision, open_tasks) -> list[dict]:
         rows.append({"task": task, "deadline": deadline,
                      "state": state_badge(deadline, today, calendar),
                      "changes": changes[deadline.pk] if deadline else []})
-    return rows
-
-
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Lines of a unified diff, each tagged add / remove / context for the template."""
-    rows = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "add", "-": "remove", "@": "hunk"}.get(line[:1], "context")
-        rows.append((kind, line))
     return rows
 
 

@@ -6,10 +6,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from decisions import services
+from decisions import selectors, services
 from decisions.errors import StatutoryGateError
 
 from . import forms
+from .diffs import draft_diff
 from .stages import finish_task
 
 
@@ -40,7 +41,12 @@ class StageFormView(generic.FormView):
         context.update(activation=self.activation, decision=self.decision,
                        task=self.activation.task, flow_task=self.activation.flow_task,
                        view=self)
+        context.update(self.stage_context())
         return context
+
+    def stage_context(self) -> dict:
+        """What this stage's person responds to, shown beside the form."""
+        return {}
 
     def form_valid(self, form):
         try:
@@ -176,6 +182,14 @@ class LegalReviewView(StageFormView):
     def get_initial(self):
         return {"reviewed_version": self.decision.current_version.sha256}
 
+    def stage_context(self):
+        material = selectors.legal_review_material(self.decision)
+        last = material.last_review
+        return {"review_material": material,
+                "changes_since_review": draft_diff(last.draft_version.text,
+                                                   self.decision.current_version.text)
+                if last else None}
+
     def perform(self, form):
         services.decision_record_legal_review(**self.service_kwargs(), **form.cleaned_data)
 
@@ -186,6 +200,9 @@ class RevisionView(StageFormView):
 
     def get_initial(self):
         return {"draft_text": self.decision.current_version.text}
+
+    def stage_context(self):
+        return {"revision_ground": selectors.revision_ground(self.decision)}
 
     def perform(self, form):
         services.decision_revise(**self.service_kwargs(), **form.cleaned_data)

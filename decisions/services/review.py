@@ -8,7 +8,7 @@ from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
-from ..rulebook import HeadDecision, ReviewOutcome, Stage
+from ..rulebook import ReviewOutcome, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
 
@@ -79,19 +79,8 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
 
 def revision_grounds(decision: Decision) -> str | None:
     """Why the draft may be revised now, or None: a review, a risk finding or the meeting."""
-    current = decision.current_version_id
-    review = decision.reviews.order_by("-id").first()
-    if (review and review.draft_version_id == current
-            and review.outcome in (ReviewOutcome.UNLAWFUL, ReviewOutcome.RETURNED)):
-        return "legal_review"
-    risk = decision.risk_assessments.order_by("-id").first()
-    if risk and risk.draft_version_id == current and not risk.controllable:
-        return "risk_assessment"
-    meeting = decision.meetings.order_by("-id").first()
-    if (meeting and meeting.draft_version_id == current
-            and meeting.head_decision == HeadDecision.REVISE):
-        return "collective_decision"
-    return None
+    ground = selectors.revision_ground(decision)
+    return ground.stage if ground else None
 
 
 @transaction.atomic
