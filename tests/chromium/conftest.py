@@ -58,7 +58,7 @@ def chromium():
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"])
+                  "--disable-sync", "--lang=zh-CN"])
         yield browser
         browser.close()
 

@@ -62,8 +62,9 @@ class Person:
         self.page.get_by_label(label, exact=True).fill(text)
 
     def choose(self, label: str, option: str) -> None:
-        """A Material select: open it by its label, click the option."""
-        self.page.get_by_role("button", name=label, exact=True).click()
+        """A Material select: open it by its label (its name goes on with the chosen option),
+        click the option."""
+        self.page.get_by_role("button", name=re.compile("^" + re.escape(label))).click()
         self.page.get_by_role("option", name=option, exact=True).click()
 
     def pick(self, option: str) -> None:

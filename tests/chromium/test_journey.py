@@ -185,3 +185,44 @@ def test_the_whole_procedure(person, town, tmp_path):
     reviewer.submit()
     expect(page.get_by_text("已登记")).to_be_visible()
     reviewer.shot("review-lawful-recorded")
+
+    # Collective decision (Arts. 29-31): the secretary records attendance, each member's position,
+    # and the head's decision, spoken last.
+    secretary = person(town["secretary"]).log_in()
+    page = secretary.page
+    secretary.open_queue()
+    secretary.open_task("登记集体讨论决定")
+    page.get_by_role("button", name="认领并办理").click()
+    secretary.shot("meeting-form")
+    secretary.fill("会议日期", "2026-12-01")
+    secretary.choose("会议类型", "领导班子会议")
+    secretary.choose("主持会议的行政首长", "黄志明")
+    secretary.pick("孙丽")
+    secretary.pick("周杰")
+    secretary.choose("孙丽的表态意见", "同意")
+    secretary.fill("孙丽的理由", "方案成熟，群众支持。")
+    secretary.choose("周杰的表态意见", "同意")
+    secretary.fill("周杰的理由", "同意，注意临时安置。")
+    secretary.choose("行政首长决定（最后表态）", "通过")
+    secretary.shot("meeting-filled")
+    secretary.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    secretary.shot("meeting-recorded")
+
+    # Publication (Art. 32) by the office; then the flow files the decision (Art. 33).
+    page = office.page
+    office.open_queue()
+    office.open_task("公布决策")
+    page.get_by_role("button", name="认领并办理").click()
+    office.fill("公布日期", "2026-12-03")
+    office.fill("公众意见和专家意见的采纳情况",
+                "采纳了增设早市摊位、同步改造排水管网和临时安置的意见。")
+    office.shot("publication-filled")
+    office.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    office.shot("published")
+
+    decision = Decision.objects.get(title=TITLE)
+    assert decision.stage == "archived"
+    expect(page.get_by_text("当前阶段: 归档")).to_be_visible()
+    office.shot("archived")
