@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
-from decisions.models import AuditEvent, Decision, DraftVersion
-from decisions.rulebook import CONSULTATION_STAGES, ReviewOutcome, Role, Stage
+from decisions.models import AuditEvent, Decision, DraftVersion, Publication
+from decisions.rulebook import CONSULTATION_STAGES, HeadDecision, ReviewOutcome, Role, Stage
 from workflows.demo import DEMO_PASSWORD, DEMO_USERS
 from workflows.stages import open_stages
 
@@ -91,3 +92,54 @@ def test_a_database_in_use_is_left_alone(db):
     output = seed_demo()
     assert "Nothing added" in output
     assert not Decision.objects.exists()
+
+
+def test_every_date_of_every_demo_decision_follows_the_statutory_order(seeded):
+    """The story holds together: each step dated after the one the statute puts before it."""
+    now = timezone.now()
+    for decision in Decision.objects.all():
+        story = decision.title
+        assert decision.created_at <= now, story
+        versions = list(decision.versions.order_by("number"))
+        assert [v.created_at for v in versions] == sorted(v.created_at for v in versions), story
+        assert decision.created_at <= versions[0].created_at, story
+        for returned in decision.returns.all():
+            assert decision.created_at <= returned.returned_at, story
+        if decision.accepted_at is None:
+            continue
+        accepted = decision.accepted_at
+        assert decision.created_at <= accepted, story
+        assert all(r.returned_at <= accepted for r in decision.returns.all()), story
+        consultations = []
+        for p in decision.participations.all():
+            assert timezone.localdate(accepted) <= p.window_start <= p.window_end, story
+            assert p.window_end <= timezone.localdate(p.recorded_at), story
+            consultations.append((p.recorded_at, p.window_end))
+        for o in decision.expert_opinions.all():
+            assert accepted <= o.signed_at, story
+            consultations.append((o.signed_at, timezone.localdate(o.signed_at)))
+        for r in decision.risk_assessments.all():
+            assert accepted <= r.assessed_at, story
+            consultations.append((r.assessed_at, timezone.localdate(r.assessed_at)))
+        reviews = list(decision.reviews.order_by("id"))
+        if reviews:
+            first = reviews[0].reviewed_at
+            for recorded_at, closed_on in consultations:
+                assert recorded_at <= first and closed_on <= timezone.localdate(first), story
+        for earlier, later in zip(reviews, reviews[1:], strict=False):
+            assert earlier.reviewed_at <= later.reviewed_at, story
+        for meeting in decision.meetings.select_related("review"):
+            reviewed_on = timezone.localdate(meeting.review.reviewed_at)
+            assert reviewed_on <= meeting.meeting_date <= timezone.localdate(
+                meeting.recorded_at), story
+        publication = Publication.objects.filter(decision=decision).first()
+        if publication is not None:
+            adopted = decision.meetings.get(head_decision=HeadDecision.ADOPTED)
+            assert adopted.meeting_date <= publication.published_on, story
+            assert publication.published_on <= timezone.localdate(publication.recorded_at), story
+            assert publication.published_on <= timezone.localdate(now), story
+        events = list(decision.events.order_by("sequence")
+                      .values_list("occurred_at", flat=True))
+        assert events == sorted(events), story
+    chain = list(AuditEvent.objects.order_by("sequence").values_list("occurred_at", flat=True))
+    assert chain == sorted(chain) and chain[-1] <= now

@@ -5,8 +5,10 @@ so demo data meets the same permissions and statutory gates as the web forms.
 """
 
 import datetime
+import heapq
 from dataclasses import dataclass
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -72,8 +74,36 @@ def demo_users_create() -> dict:
     return people
 
 
-def days_ago(days: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days)
+class Story:
+    """The demo's calendar. Each scene (a decision's story) is a generator that yields the day
+    of its next step; ``play`` runs the steps of all scenes in the order of their days, each at
+    that day's time, so every record and audit event carries the date the story gives it and
+    the audit chain's times only move forward."""
+
+    def __init__(self, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
+
+    def ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+    def play(self, scenes) -> None:
+        queue = []
+        for order, scene in enumerate(scenes):
+            heapq.heappush(queue, (next(scene), order, scene))
+        steps_on: dict[datetime.date, int] = {}
+        while queue:
+            day, order, scene = heapq.heappop(queue)
+            if day > self.today:
+                raise ValueError(f"a demo step dated {day} is after today ({self.today})")
+            steps_on[day] = steps_on.get(day, 0) + 1
+            moment = datetime.datetime.combine(day, datetime.time(8, 30),
+                                               timezone.get_current_timezone())
+            with time_machine.travel(moment + datetime.timedelta(minutes=steps_on[day])):
+                following = next(scene, None)
+            if following is not None:
+                if following < day:
+                    raise ValueError(f"a demo story goes back from {day} to {following}")
+                heapq.heappush(queue, (following, order, scene))
 
 
 class DecisionDriver:

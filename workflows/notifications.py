@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import generic
 
 from decisions import selectors
+from decisions.links import site_path
 from decisions.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
@@ -21,7 +22,8 @@ class NotificationListView(LoginRequiredMixin, generic.ListView):
 
 
 class NotificationOpenView(LoginRequiredMixin, generic.View):
-    """Opening a notification marks it read and goes to its decision; another's is a 404."""
+    """Opening a notification marks it read and follows its link into the site (a task, or
+    the decision); another's is a 404."""
 
     flow_class = None
     viewset = None
@@ -32,6 +34,9 @@ class NotificationOpenView(LoginRequiredMixin, generic.View):
                                          pk=kwargs["notification_pk"])
         notification_mark_read(notification=notification, acting_user=request.user)
         viewset = request.resolver_match.flow_viewset
+        path = site_path(notification.url)
+        if path:
+            return redirect(path)
         if notification.decision_id:
             return redirect(viewset.reverse("process_detail",
                                             args=[notification.decision.process_id]))

@@ -3,33 +3,35 @@ office with a recorded reason, never leaving the legality reviewer under 7 worki
 
 import datetime
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from .. import permissions
+from .. import permissions, selectors
 from ..audit import audit_record
 from ..calendar import WorkingCalendar
 from ..deadlines import reckon, stage_periods
 from ..errors import StatutoryGateError
-from ..models import DeadlineChange, Decision, LegalReview, Notification, TaskDeadline
+from ..links import decision_link, task_link
+from ..models import DeadlineChange, Decision, LegalReview, TaskDeadline
 from ..open_tasks import OPEN
 from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
 from ._common import raise_if, require_open, require_text
+from .notices import clause, in_language, notify, role_members, stage_holders
 
 
-def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) -> None:
-    """Give each newly opened human task its due date; close the deadlines of ended tasks.
+def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None,
+                   acting_user=None) -> None:
+    """Give each newly opened human task its due date, and tell its holder; close the
+    deadlines of ended tasks.
 
-    Called in the transaction that moved the flow on.
+    Called in the transaction that moved the flow on, by ``acting_user``.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     tasks = list(Task.objects.filter(process_id=decision.process_id, flow_task_type="HUMAN")
-                 .select_related("deadline"))
+                 .select_related("deadline", "owner"))
     TaskDeadline.objects.filter(decision=decision, closed_at__isnull=True).exclude(
         task__status__in=OPEN).update(closed_at=now)
     new_tasks = [t for t in tasks if t.status in OPEN and not hasattr(t, "deadline")]
@@ -45,26 +47,74 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None) 
             else 0
         days = max(period.days - credited, 1)
         reckoning = reckon(calendar, today, days, period.working_days)
-        TaskDeadline.objects.create(
+        deadline = TaskDeadline.objects.create(
             task=task, decision=decision, stage=stage, starts_on=today, due_on=reckoning.day,
             period_days=period.days, working_days=period.working_days, credited_days=credited,
             uncovered_year=reckoning.uncovered_year)
         if reckoning.uncovered_year:
             uncovered_years.add(reckoning.uncovered_year)
+        _tell_the_task_holder(decision, task, deadline, acting_user)
     for year in sorted(uncovered_years):
         _tell_the_office_the_calendar_is_missing(decision, year)
 
 
+def _tell_the_task_holder(decision: Decision, task: Task, deadline: TaskDeadline,
+                          acting_user) -> None:
+    """A task assigned to a person (the reviewer, each expert, the risk assessor, the drafter
+    revising) is told to him, with its link; a queue task waits in its group's queue."""
+    if task.owner_id is None:
+        return
+
+    def message():
+        values = {"title": decision.title, "stage": Stage(deadline.stage).label,
+                  "due": deadline.due_on.isoformat()}
+        ground = selectors.revision_ground(decision) if deadline.stage == Stage.REVISION else None
+        if ground is not None and ground.stage == Stage.RISK_ASSESSMENT:
+            return _("The risk assessment found the risk of “%(title)s” not controllable: "
+                     "revise the draft by %(due)s.") % values
+        return _("A task for you: %(stage)s of “%(title)s”, due on %(due)s.") % values
+
+    notify(users=[task.owner], decision=decision, event=_task_event(decision, task),
+           url=task_link(task), acting_user=acting_user, message=in_language(message))
+
+
+def _task_event(decision: Decision, task: Task) -> str:
+    """The event a task comes from: a proposal reopened by the office's return, or a draft sent
+    back by a review, a risk finding or the meeting, is that event; it is told once."""
+    stage = str(task.flow_task.stage)
+    if stage == Stage.INITIATION:
+        returned = decision.returns.order_by("-id").values_list("pk", flat=True).first()
+        if returned:
+            return f"return:{returned}"
+    if stage == Stage.REVISION:
+        ground = selectors.revision_ground(decision)
+        if ground is not None:
+            kind = {Stage.LEGAL_REVIEW: "review", Stage.RISK_ASSESSMENT: "risk",
+                    Stage.COLLECTIVE_DECISION: "meeting"}[Stage(ground.stage)]
+            return f"{kind}:{ground.record.pk}"
+    return f"task:{task.pk}"
+
+
 def _tell_the_office_the_calendar_is_missing(decision: Decision, year: int) -> None:
     """A due date counted Monday to Friday in a year without the State Council's holiday
-    notice may be wrong: the office is told, so that an administrator loads the year."""
-    office = get_user_model().objects.filter(is_active=True, groups__name=Role.OFFICE).distinct()
-    message = _("The deadline of the decision “%(title)s” runs into %(year)d, but the holiday "
-                "arrangements for %(year)d are not loaded: ask an administrator to load the "
-                "calendar.") % {"title": decision.title, "year": year}
-    url = f"{settings.JUECE_SITE_URL}/decision/{decision.process_id}/"
-    Notification.objects.bulk_create(
-        [Notification(user=user, decision=decision, message=message, url=url) for user in office])
+    notice may be wrong: the office is told, so that an administrator loads the year.
+
+    Once a year, not once per task; an archived decision has no deadline to worry about.
+    """
+    stage = Decision.objects.filter(pk=decision.pk).values_list("stage", flat=True).get()
+    if stage == Stage.ARCHIVED:
+        return
+
+    def message():
+        values = {"title": decision.title, "year": year}
+        return (_("The deadline of the decision “%(title)s” runs into %(year)d, but the holiday "
+                  "arrangements for %(year)d are not loaded: ask an administrator to load the "
+                  "calendar.") % values
+                + _(" Other deadlines running into %(year)d are flagged on their pages; this "
+                    "notice is sent once a year.") % values)
+
+    notify(users=role_members(Role.OFFICE), decision=decision, event=f"calendar:{year}",
+           url=decision_link(decision), message=in_language(message))
 
 
 def _review_days_already_used(decision: Decision, calendar: WorkingCalendar) -> int:
@@ -136,9 +186,29 @@ def decision_change_deadline(*, deadline: TaskDeadline, due_on: datetime.date, r
     deadline.due_on = due_on
     deadline.uncovered_year = None if calendar.covers(due_on.year) else due_on.year
     deadline.save(update_fields=["due_on", "extended", "uncovered_year"])
-    DeadlineChange.objects.create(deadline=deadline, due_before=before, due_after=due_on,
-                                  reason=reason.strip(), changed_by=acting_user)
+    change = DeadlineChange.objects.create(deadline=deadline, due_before=before,
+                                           due_after=due_on, reason=reason.strip(),
+                                           changed_by=acting_user)
     audit_record(action="deadline_change", actor=acting_user, decision=decision,
                  task=deadline.task, stage=deadline.stage,
                  before={"due_on": before}, after={"due_on": due_on, "reason": reason.strip()})
+    _tell_the_change(deadline, change, acting_user)
+    if deadline.uncovered_year:
+        _tell_the_office_the_calendar_is_missing(decision, deadline.uncovered_year)
     return deadline
+
+
+def _tell_the_change(deadline: TaskDeadline, change: DeadlineChange, acting_user) -> None:
+    """Whoever holds the task (and, for a legality review, the named reviewer) learns the new
+    date and the office's reason."""
+    decision, task = deadline.decision, deadline.task
+    holders = [task.owner] if task.owner_id else stage_holders(decision, deadline.stage)
+    if deadline.stage == Stage.LEGAL_REVIEW:
+        holders.append(decision.reviewer)
+    notify(users=holders, decision=decision, event=f"deadline:{change.pk}", url=task_link(task),
+           acting_user=acting_user, message=in_language(lambda: _(
+               "The office changed the deadline of %(stage)s of “%(title)s” from %(before)s to "
+               "%(after)s. Reason: %(reason)s.") % {
+                   "stage": Stage(deadline.stage).label, "title": decision.title,
+                   "before": change.due_before.isoformat(), "after": change.due_after.isoformat(),
+                   "reason": clause(change.reason)}))

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
+from ..links import decision_link
 from ..models import AcceptanceReturn, Decision, StageSkip, UnitDisagreement
 from ..rulebook import CONSULTATION_STAGES, ProposalSource, Role, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
+from .notices import clause, in_language, notify
 
 PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
                    "necessity", "alternatives", "needs_public_participation",
@@ -205,6 +207,11 @@ def decision_return(*, decision: Decision, reason: str, acting_user, task=None) 
     decision.save()
     audit_record(action="decision_return", actor=acting_user, decision=decision, task=task,
                  stage=Stage.ACCEPTANCE, after={"reason": record.reason})
+    notify(users=[decision.drafter], decision=decision, event=f"return:{record.pk}",
+           url=decision_link(decision), acting_user=acting_user, message=in_language(
+               lambda: _("The office returned the proposal “%(title)s”. Reason: %(reason)s. "
+                         "Amend it and submit it again.")
+               % {"title": decision.title, "reason": clause(record.reason)}))
     return decision
 
 

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
+from ..links import decision_link
 from ..models import Decision, Meeting, MemberPositionRecord
 from ..rulebook import DecisionStatus, HeadDecision, MeetingKind, MemberPosition, Role, Stage
 from ._common import locked, raise_if, require_open
+from .notices import clause, in_language, notify, role_members
 
 
 def head_departs_from_majority(head_decision: str, positions: list[str]) -> bool:
@@ -106,4 +108,23 @@ def decision_record_meeting(*, decision: Decision, meeting_date: datetime.date, 
                           for u, (p, r) in positions.items()}
     audit_record(action="meeting_record", actor=acting_user, decision=decision, task=task,
                  stage=Stage.COLLECTIVE_DECISION, after=after)
+    _tell_the_decision(decision, meeting, acting_user)
     return meeting
+
+
+def _tell_the_decision(decision: Decision, meeting: Meeting, acting_user) -> None:
+    """The drafter, the office and the members of the decision organ learn what was decided;
+    a "revise" is the drafter's revision task too, told once."""
+    def message():
+        values = {"title": decision.title, "date": meeting.meeting_date.isoformat(),
+                  "kind": MeetingKind(meeting.kind).label,
+                  "decision": HeadDecision(meeting.head_decision).label,
+                  "reason": clause(meeting.head_reason)}
+        text = _("The %(kind)s of %(date)s decided on “%(title)s”: %(decision)s.") % values
+        if meeting.head_reason:
+            text += _(" Reason: %(reason)s.") % values
+        return text
+
+    notify(users=[decision.drafter, *role_members(Role.OFFICE), *role_members(Role.MEMBER)],
+           decision=decision, event=f"meeting:{meeting.pk}", url=decision_link(decision),
+           acting_user=acting_user, message=in_language(message))

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
+from ..links import decision_link
 from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
-from ..rulebook import ReviewOutcome, Stage
+from ..rulebook import ReviewOutcome, Role, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
+from .notices import clause, in_language, notify, role_members
 
 
 def _require_consultation_complete(decision: Decision) -> None:
@@ -74,7 +76,27 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
             opinion=counsel_opinion.strip(), recorded_by=acting_user)
         audit_record(action="counsel_opinion_record", actor=acting_user, decision=decision,
                      task=task, stage=Stage.LEGAL_REVIEW, after=snapshot(record))
+    _tell_the_outcome(decision, review, acting_user)
     return review
+
+
+def _tell_the_outcome(decision: Decision, review: LegalReview, acting_user) -> None:
+    """The drafter and the office wait for the review; a draft sent back is the drafter's to
+    revise (the revision task he then gets is the same event, told once)."""
+    def message():
+        values = {"title": decision.title, "number": review.draft_version.number,
+                  "outcome": ReviewOutcome(review.outcome).label,
+                  "risk": clause(review.risk_statement)}
+        text = _("Legality review of “%(title)s”, draft version %(number)d: %(outcome)s.") % values
+        if review.outcome == ReviewOutcome.LAWFUL_WITH_RISK:
+            text += _(" Legal risk stated: %(risk)s.") % values
+        if review.outcome in (ReviewOutcome.UNLAWFUL, ReviewOutcome.RETURNED):
+            text += _(" The drafter revises the draft per the opinion.")
+        return text
+
+    notify(users=[decision.drafter, *role_members(Role.OFFICE)], decision=decision,
+           event=f"review:{review.pk}", url=decision_link(decision), acting_user=acting_user,
+           message=in_language(message))
 
 
 def revision_grounds(decision: Decision) -> str | None:

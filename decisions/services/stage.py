@@ -21,7 +21,7 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     """
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
-    deadlines_sync(decision)
+    deadlines_sync(decision, acting_user=acting_user)
     open_stages = [str(t.flow_task.stage) for t in open_human_tasks(decision.process_id)]
     if not open_stages:
         return decision

@@ -17,7 +17,7 @@ from workflows.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
     DecisionDriver,
-    days_ago,
+    Story,
     demo_data_present,
     demo_users_create,
 )
@@ -43,8 +43,9 @@ def comment(source, text, adoption, reason):
 AGREE = ("agree", "")
 
 
-def conflict_mediation(people):
+def conflict_mediation(people, ago):
     """Published and archived: public participation only."""
+    yield ago(175)
     d = DecisionDriver(people, **proposal(
         "季家镇矛盾纠纷多元化解工作办法", "综治中心", "leader",
         "全镇8个村（社区）年排处矛盾纠纷近500件，邻里、土地纠纷多，行政调解、人民调解、"
@@ -56,22 +57,29 @@ def conflict_mediation(people):
          "第二条 镇、村（社区）、组三级每月开展一次矛盾纠纷排查。",
          "第三条 行政调解、人民调解、司法调解相互衔接，调解期限一般不超过三十日。"],
         skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept()
-    d.participate(method="courtyard", opened=days_ago(120), days=30, comments=[
+    yield ago(174)
+    d.submit()
+    yield ago(171)
+    d.accept()
+    yield ago(138)
+    d.participate(method="courtyard", opened=ago(168), days=30, comments=[
         comment("石马村村民代表", "建议调解员名单在村务公开栏公示。", "adopted",
                 "便于群众联系，已写入第二条。"),
         comment("镇人大代表李某", "建议增加律师参与调解的渠道。", "partly_adopted",
                 "法律顾问每月驻点一天，暂不设专门律师调解室。"),
     ])
+    yield ago(128)
     d.review(ReviewOutcome.LAWFUL)
-    d.meet(HeadDecision.ADOPTED, held=days_ago(70),
+    yield ago(115)
+    d.meet(HeadDecision.ADOPTED,
            positions={"member1": AGREE, "member2": AGREE, "member3": AGREE})
+    yield ago(110)
     d.publish(explanation="采纳了公示调解员名单的意见；律师参与调解的意见部分采纳。")
-    return d
 
 
-def market_stalls(people):
+def market_stalls(people, ago):
     """Found unlawful, revised, then lawful; adopted over one dissent, published, archived."""
+    yield ago(230)
     d = DecisionDriver(people, **proposal(
         "季家镇农贸市场摊位租赁管理办法", "经济发展办公室", "department",
         "农贸市场摊位长期由少数人转租，租金不透明，赶集日占道经营突出。",
@@ -82,32 +90,42 @@ def market_stalls(people):
          "第二条 摊位通过公开竞价方式出租，竞租人限本镇户籍居民。",
          "第三条 承租人擅自转租的，由镇人民政府处五千元罚款。"],
         experts=True, skip={"risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept(experts=["expert2"])
-    d.participate(method="online", opened=days_ago(150), days=30, comments=[
+    yield ago(229)
+    d.submit()
+    yield ago(226)
+    d.accept(experts=["expert2"])
+    yield ago(210)
+    d.expert_opinion("expert2", "方案总体可行，建议租期与市场改造贷款期限衔接。")
+    yield ago(192)
+    d.participate(method="online", opened=ago(222), days=30, comments=[
         comment("商户王某", "希望老商户有优先续租权。", "not_adopted", "与公开竞价原则不符。"),
         comment("消费者张某", "建议设置公平秤。", "adopted", "已在第四条中规定。"),
     ])
-    d.expert_opinion("expert2", "方案总体可行，建议租期与市场改造贷款期限衔接。")
+    yield ago(182)
     d.review(ReviewOutcome.UNLAWFUL,
              authority="乡镇人民政府无权通过规范性文件设定行政处罚。",
              content="第二条限定本镇户籍居民竞租，排除外地经营者，违反公平竞争审查制度；"
                      "第三条设定罚款，违反《中华人民共和国行政处罚法》第十四条、第十六条。",
              counsel="重庆某律师事务所（镇法律顾问）",
              counsel_opinion="同意司法所意见，建议将罚款改为依合同约定解除租赁合同。")
+    yield ago(176)
     d.revise(addition="（修订）第二条 摊位通过公开竞价方式出租，不得限定竞租人户籍。\n"
                       "第三条 承租人擅自转租的，镇人民政府依租赁合同约定解除合同。\n"
                       "第四条 市场设置公平秤。",
              response="已删除户籍限制和罚款条款，改为合同约定解除。")
+    yield ago(170)
     d.review(ReviewOutcome.LAWFUL, content="修订稿已删除违法条款，内容合法。")
-    d.meet(HeadDecision.ADOPTED, held=days_ago(95), positions={
+    yield ago(160)
+    d.meet(HeadDecision.ADOPTED, positions={
         "member1": AGREE, "member2": AGREE,
         "member3": ("disagree", "担心老商户失去摊位引发上访，建议设过渡期。")})
+    yield ago(155)
     d.publish(explanation="采纳了设置公平秤的意见；老商户优先续租的意见未采纳，理由已公开。")
-    return d
 
 
-def market_relocation(people):
+def market_relocation(people, ago):
     """Not adopted at the meeting: archived without publication."""
+    yield ago(140)
     d = DecisionDriver(people, **proposal(
         "季家镇集镇农贸市场整体搬迁方案", "经济发展办公室", "leader",
         "现农贸市场位于集镇主街，赶集日交通拥堵。",
@@ -116,23 +134,30 @@ def market_relocation(people):
         "必要：缓解主街拥堵；可行性：新址用地需调整规划。",
         ["第一条 农贸市场整体搬迁至集镇东侧新址。", "第二条 原址改建为停车场。"],
         risk=True, skip={"expert_input": "选址论证由区规划部门负责"}))
-    d.submit().accept()
-    d.participate(method="survey", opened=days_ago(110), days=30, comments=[
+    yield ago(139)
+    d.submit()
+    yield ago(136)
+    d.accept()
+    yield ago(120)
+    d.assess_risk(controllable=True, risk_points="部分商户和老年群众反对搬迁。",
+                  measures="开通赶集日接驳车，首年减免摊位费。", response_plan="设立搬迁咨询点。")
+    yield ago(103)
+    d.participate(method="survey", opened=ago(133), days=30, comments=[
         comment("问卷汇总（312份）", "62%的受访群众认为新址离居民区太远。", "not_adopted",
                 "提交集体讨论时一并说明。"),
     ])
-    d.assess_risk(controllable=True, risk_points="部分商户和老年群众反对搬迁。",
-                  measures="开通赶集日接驳车，首年减免摊位费。", response_plan="设立搬迁咨询点。")
+    yield ago(95)
     d.review(ReviewOutcome.LAWFUL)
-    d.meet(HeadDecision.NOT_ADOPTED, held=days_ago(60), kind="party_committee", positions={
+    yield ago(80)
+    d.meet(HeadDecision.NOT_ADOPTED, kind="party_committee", positions={
         "member1": ("disagree", "群众支持率低，时机不成熟。"),
         "member2": ("disagree", "新址规划调整尚未获批。"),
         "member3": AGREE})
-    return d
 
 
-def farmland(people):
+def farmland(people, ago):
     """Adopted, reviewed lawful with the legal risk stated; the office has yet to publish it."""
+    yield ago(95)
     d = DecisionDriver(people, **proposal(
         "季家镇高标准农田建设项目实施方案", "农业服务中心", "department",
         "部分耕地碎片化、灌溉设施老化，撂荒现象时有发生。",
@@ -142,21 +167,28 @@ def farmland(people):
         ["第一条 建设高标准农田3000亩。",
          "第二条 建成后由村集体经济组织与社会资本合作管护。"],
         experts=True, skip={"risk_assessment": "项目不涉及征地拆迁"}))
-    d.submit().accept(experts=["expert"])
-    d.participate(method="symposium", opened=days_ago(80), days=30, comments=[
+    yield ago(94)
+    d.submit()
+    yield ago(91)
+    d.accept(experts=["expert"])
+    yield ago(75)
+    d.expert_opinion("expert", "灌排设计标准可行，建议增加田间道路。")
+    yield ago(58)
+    d.participate(method="symposium", opened=ago(88), days=30, comments=[
         comment("宝林村村民代表", "希望渠系建到田间地头。", "adopted", "已纳入工程设计。"),
     ])
-    d.expert_opinion("expert", "灌排设计标准可行，建议增加田间道路。")
+    yield ago(45)
     d.review(ReviewOutcome.LAWFUL_WITH_RISK,
              risk_statement="社会资本参与建后管护属于探索性做法，国家尚无明确规定，"
                             "合作协议须明确土地用途不得改变。")
-    d.meet(HeadDecision.ADOPTED, held=days_ago(5),
+    yield ago(8)
+    d.meet(HeadDecision.ADOPTED,
            positions={"member1": AGREE, "member2": AGREE, "member3": AGREE})
-    return d
 
 
-def sewage(people):
+def sewage(people, ago):
     """The head decided 'revise and discuss again': back with the drafter."""
+    yield ago(125)
     d = DecisionDriver(people, **proposal(
         "季家镇农村生活污水治理设施运维管理办法", "规划建设管理环保办公室", "department",
         "已建成的村级污水处理设施缺少运维，部分停运。",
@@ -166,20 +198,26 @@ def sewage(people):
         ["第一条 全镇村级污水处理设施实行统一运维。",
          "第二条 运维费用由镇财政承担百分之六十，受益农户承担百分之四十。"],
         skip={"expert_input": "运维标准已有行业规范", "risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept()
-    d.participate(method="courtyard", opened=days_ago(90), days=30, comments=[
+    yield ago(124)
+    d.submit()
+    yield ago(121)
+    d.accept()
+    yield ago(88)
+    d.participate(method="courtyard", opened=ago(118), days=30, comments=[
         comment("双河村院坝会", "农户分担比例太高。", "not_adopted", "提交会议研究。"),
     ])
+    yield ago(78)
     d.review(ReviewOutcome.LAWFUL)
-    d.meet(HeadDecision.REVISE, held=days_ago(20),
+    yield ago(20)
+    d.meet(HeadDecision.REVISE,
            head_reason="农户分担比例偏高，请重新测算后再议。",
            positions={"member1": AGREE, "member2": ("disagree", "农户负担过重。"),
                       "member3": ("disagree", "应先争取区级补助。")})
-    return d
 
 
-def street_lights(people):
+def street_lights(people, ago):
     """Deferred by the head: it waits for the next meeting."""
+    yield ago(110)
     d = DecisionDriver(people, **proposal(
         "季家镇镇村公共照明设施建设及管护方案", "规划建设管理环保办公室", "deputies",
         "多名人大代表反映村道夜间无照明，存在安全隐患。",
@@ -188,19 +226,25 @@ def street_lights(people):
         "必要：群众夜间出行安全；可行：单价已询价。",
         ["第一条 在主要村道新建太阳能路灯800盏。", "第二条 路灯由所在村民小组负责日常管护。"],
         skip={"expert_input": "技术方案简单", "risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept()
-    d.participate(method="written", opened=days_ago(75), days=30, comments=[
+    yield ago(109)
+    d.submit()
+    yield ago(106)
+    d.accept()
+    yield ago(73)
+    d.participate(method="written", opened=ago(103), days=30, comments=[
         comment("镇人大代表", "建议优先安装在学校周边。", "adopted", "已调整安装顺序。"),
     ])
+    yield ago(60)
     d.review(ReviewOutcome.LAWFUL)
-    d.meet(HeadDecision.DEFERRED, held=days_ago(12),
+    yield ago(12)
+    d.meet(HeadDecision.DEFERRED,
            head_reason="资金来源待区财政局批复后再议。",
            positions={"member1": AGREE, "member2": AGREE, "member3": ("abstain", "")})
-    return d
 
 
-def livelihood_projects(people):
+def livelihood_projects(people, ago):
     """Reviewed lawful: waiting for the decision organ's meeting."""
+    yield ago(80)
     d = DecisionDriver(people, **proposal(
         "季家镇2025年重点民生实事项目安排", "党政办", "leader",
         "群众对饮水、出行、就医等方面诉求集中。",
@@ -209,16 +253,21 @@ def livelihood_projects(people):
         "必要：回应群众诉求；可行：资金已纳入年度预算。",
         ["第一条 2025年实施十件民生实事。", "第二条 各项目明确责任单位和完成时限。"],
         skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept()
-    d.participate(method="survey", opened=days_ago(50), days=30, comments=[
+    yield ago(79)
+    d.submit()
+    yield ago(76)
+    d.accept()
+    yield ago(43)
+    d.participate(method="survey", opened=ago(73), days=30, comments=[
         comment("问卷汇总（520份）", "希望增加农村客运班次。", "adopted", "列为第三件实事。"),
     ])
+    yield ago(30)
     d.review(ReviewOutcome.LAWFUL)
-    return d
 
 
-def public_jobs(people):
+def public_jobs(people, ago):
     """Returned by the reviewer for more material: the drafter must supplement the draft."""
+    yield ago(52)
     d = DecisionDriver(people, **proposal(
         "季家镇村（社区）公益性岗位开发管理实施细则", "社会事务办公室", "department",
         "脱贫户和就业困难人员就近就业渠道少。",
@@ -227,18 +276,23 @@ def public_jobs(people):
         "必要：稳岗就业；可行：就业补助资金已下达。",
         ["第一条 开发村（社区）公益性岗位60个。", "第二条 岗位人员每年考核一次。"],
         skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"}))
-    d.submit().accept()
-    d.participate(method="written", opened=days_ago(45), days=30, comments=[
+    yield ago(51)
+    d.submit()
+    yield ago(48)
+    d.accept()
+    yield ago(16)
+    d.participate(method="written", opened=ago(46), days=30, comments=[
         comment("新胜村委会", "建议优先安置脱贫户。", "adopted", "写入第三条。"),
     ])
+    yield ago(6)
     d.review(ReviewOutcome.RETURNED, procedure="缺少资金来源说明和岗位人员认定标准的依据，"
                                                "请补充后重新报送。",
              content="待补充材料后审查。")
-    return d
 
 
-def geohazards(people):
+def geohazards(people, ago):
     """Consultation done (public, expert, risk): waiting for legality review."""
+    yield ago(42)
     d = DecisionDriver(people, **proposal(
         "季家镇地质灾害隐患点综合治理方案", "规划建设管理环保办公室", "department",
         "全镇有地质灾害隐患点11处，雨季威胁群众安全。",
@@ -248,18 +302,24 @@ def geohazards(people):
         ["第一条 对全镇11处地质灾害隐患点实施综合治理。",
          "第二条 受威胁农户自愿搬迁避让的，按区级标准给予补助。"],
         experts=True, risk=True))
-    d.submit().accept(experts=["expert"])
-    d.participate(method="courtyard", opened=days_ago(40), days=30, comments=[
-        comment("玉峰村受威胁农户", "搬迁补助标准偏低。", "partly_adopted", "增加过渡安置费。"),
-    ])
+    yield ago(41)
+    d.submit()
+    yield ago(39)
+    d.accept(experts=["expert"])
+    yield ago(25)
     d.expert_opinion("expert", "工程治理措施适当，建议对3号隐患点加密监测。")
+    yield ago(15)
     d.assess_risk(controllable=True, risk_points="个别农户不愿搬迁。",
                   measures="一户一策做工作，自愿搬迁。", response_plan="汛期启动临时避险。")
-    return d
+    yield ago(7)
+    d.participate(method="courtyard", opened=ago(37), days=30, comments=[
+        comment("玉峰村受威胁农户", "搬迁补助标准偏低。", "partly_adopted", "增加过渡安置费。"),
+    ])
 
 
-def black_goats(people):
+def black_goats(people, ago):
     """Risk found not controllable; the draft was revised and awaits a new assessment."""
+    yield ago(45)
     d = DecisionDriver(people, **proposal(
         "黑山羊养殖基地招商引资及配套设施用地方案", "经济发展办公室", "leader",
         "黑山羊养殖基地落地需要配套设施用地和粪污处理方案。",
@@ -269,22 +329,29 @@ def black_goats(people):
         "必要：发展特色产业；可行：企业已签订投资意向书。",
         ["第一条 在青龙村建设黑山羊养殖基地。", "第二条 配套设施用地20亩，依法办理备案。"],
         experts=True, risk=True))
-    d.submit().accept(experts=["expert2"])
-    d.participate(method="courtyard", opened=days_ago(35), days=30, comments=[
-        comment("青龙村村民", "担心养殖异味和粪污影响饮用水。", "adopted", "提交风险评估。"),
-    ])
+    yield ago(44)
+    d.submit()
+    yield ago(41)
+    d.accept(experts=["expert2"])
+    yield ago(25)
     d.expert_opinion("expert2", "选址离水源地过近，粪污处理工艺需明确。")
+    yield ago(14)
     d.assess_risk(controllable=False, risk_points="粪污处理设施未明确，距村饮用水源不足500米，"
                                                   "群众反映强烈，可能引发群体性上访。",
                   measures="暂无。", response_plan="调整选址和粪污处理方案后重新评估。")
+    yield ago(9)
+    d.participate(method="courtyard", opened=ago(39), days=30, comments=[
+        comment("青龙村村民", "担心养殖异味和粪污影响饮用水。", "adopted", "提交风险评估。"),
+    ])
+    yield ago(4)
     d.revise(node_name="revision_after_risk",
              addition="第三条 养殖区距饮用水源不少于1000米，粪污经发酵处理后全部还田利用。",
              response="已调整选址并明确粪污资源化利用方案。")
-    return d
 
 
-def flood_plan(people):
+def flood_plan(people, ago):
     """Expert input under way: one expert has signed, the other has not."""
+    yield ago(30)
     d = DecisionDriver(people, **proposal(
         "季家镇防汛抗旱应急预案（2025年修订）", "应急管理办公室", "leader",
         "原预案未覆盖新建水库和山洪沟，职责分工不清。",
@@ -295,19 +362,25 @@ def flood_plan(people):
         ["第一条 为做好防汛抗旱工作，制定本预案。",
          "第二条 预警分为四级，由镇防汛抗旱指挥部发布。"],
         experts=True, risk=True))
-    d.submit().accept(experts=["expert", "expert2"])
-    d.participate(method="online", opened=days_ago(25), days=15,
+    yield ago(29)
+    d.submit()
+    yield ago(27)
+    d.accept(experts=["expert", "expert2"])
+    yield ago(18)
+    d.expert_opinion("expert2", "抗旱物资储备标准合理。")
+    yield ago(13)
+    d.assess_risk(controllable=True, risk_points="转移避险时老人、留守儿童行动不便。",
+                  measures="网格员一对一包户。", response_plan="启动应急响应。")
+    yield ago(10)
+    d.participate(method="online", opened=ago(25), days=15,
                   shortening_reason="主汛期将至，预案须在汛前印发，征求意见期缩短为15日并已公告理由。",
                   comments=[comment("网民“季家人”", "转移路线应在村里张贴。", "adopted",
                                     "写入第五条。")])
-    d.expert_opinion("expert2", "抗旱物资储备标准合理。")
-    d.assess_risk(controllable=True, risk_points="转移避险时老人、留守儿童行动不便。",
-                  measures="网格员一对一包户。", response_plan="启动应急响应。")
-    return d
 
 
-def village_environment(people):
+def village_environment(people, ago):
     """Public participation, expert input and risk assessment all open, side by side."""
+    yield ago(6)
     d = DecisionDriver(people, **proposal(
         "季家镇农村人居环境整治三年行动方案", "农业服务中心", "leader",
         "部分村社生活垃圾收运不及时、厕所改造不彻底，群众反映强烈。",
@@ -318,13 +391,16 @@ def village_environment(people):
          "第二条 生活垃圾实行户分类、村收集、镇转运。",
          "第三条 卫生厕所改造按每户一千元标准补助。"],
         experts=True, risk=True))
-    d.submit().accept(experts=["expert"])
-    return d
+    yield ago(5)
+    d.submit()
+    yield ago(3)
+    d.accept(experts=["expert"])
 
 
-def street_order(people):
+def street_order(people, ago):
     """Returned by the office once, amended and resubmitted: awaiting acceptance again."""
     basis = ["《中华人民共和国行政处罚法》", "《城市市容和环境卫生管理条例》"]
+    yield ago(9)
     d = DecisionDriver(people, **proposal(
         "季家镇占道经营和乱停乱放集中整治工作方案", "综合行政执法大队", "leader",
         "赶集日占道经营、乱停乱放、违规搭建现象突出。",
@@ -333,14 +409,17 @@ def street_order(people):
         "必要：维护镇域环境；可行：综合执法队伍已组建。",
         ["第一条 集中整治占道经营、乱停乱放和违规搭建。", "第二条 赶集日设置临时疏导点。"],
         skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "已设疏导点，风险较低"}))
+    yield ago(8)
     d.submit()
+    yield ago(6)
     d.return_to_drafter("缺少赶集日临时摊点安置说明，依据清单未列《城市市容和环境卫生管理条例》。")
+    yield ago(2)
     d.submit(legal_basis=basis, plan="分三个月集中整治；赶集日在场镇东侧设置临时疏导点安置摊贩。")
-    return d
 
 
-def collective_assets(people):
+def collective_assets(people, ago):
     """Submitted: waiting for the office to accept it."""
+    yield ago(4)
     d = DecisionDriver(people, **proposal(
         "季家镇农村集体经营性资产管理办法", "财政所", "department",
         "部分村集体经营性资产底数不清、出租不规范、收益分配不透明。",
@@ -350,13 +429,14 @@ def collective_assets(people):
         ["第一条 为加强农村集体经营性资产管理，制定本办法。",
          "第二条 集体经营性资产出租须经村集体经济组织成员（代表）大会讨论。"],
         skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "不涉及社会稳定风险"}))
+    yield ago(3)
     d.submit()
-    return d
 
 
-def town_roads(people):
+def town_roads(people, ago):
     """Just proposed: the drafter has not submitted it yet."""
-    return DecisionDriver(people, **proposal(
+    yield ago(1)
+    DecisionDriver(people, **proposal(
         "季家镇集镇道路改造提升工程实施方案", "规划建设管理环保办公室", "deputies",
         "集镇主干道路面破损、排水不畅，人大代表多次提出建议。",
         ["《中华人民共和国公路法》", "《重庆市城市道路管理条例》"],
@@ -366,7 +446,8 @@ def town_roads(people):
         experts=True, risk=True))
 
 
-#: Oldest first, so the newest matters head the list.
+#: Each scenario yields the day of its next step (see ``Story``); oldest first, so the newest
+#: matters head the list.
 SCENARIOS = (conflict_mediation, market_stalls, market_relocation, farmland, sewage,
              street_lights, livelihood_projects, public_jobs, geohazards, black_goats,
              flood_plan, village_environment, street_order, collective_assets, town_roads)
@@ -395,8 +476,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def _seed(self):
         people = demo_users_create()
-        for scenario in SCENARIOS:
-            scenario(people)
+        story = Story()
+        story.play(scenario(people, story.ago) for scenario in SCENARIOS)
         by_stage = dict(Decision.objects.values_list("stage").annotate(n=Count("id")))
         self.stdout.write(self.style.SUCCESS(
             f"Created {len(DEMO_USERS)} logins and {len(SCENARIOS)} decisions:"))
