@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
@@ -17,9 +18,14 @@ site = Site(
     ],
 )
 
+handler403 = "workflows.errors.permission_denied"
+handler404 = "workflows.errors.page_not_found"
+
 urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # viewflow's pages load it when it exists: dates typed and shown as zh-hans writes them.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("workflows.api.urls")),
     path("", site.urls),

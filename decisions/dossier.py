@@ -20,6 +20,7 @@ from . import selectors
 from .audit import audit_record, event_fields
 from .dossier_pdf import summary_pdf
 from .models import AuditEvent, DeadlineChange, Decision, TaskDeadline
+from .people import display_name
 
 FORMAT = "juece-dossier/1"
 #: The archive's language: the summary and the labels in decision.json.
@@ -215,7 +216,7 @@ def _person(user) -> dict | None:
     if user is None:
         return None
     return {"id": user.pk, "login": user.get_username(),
-            "name": user.get_full_name() or user.get_username()}
+            "name": display_name(user)}
 
 
 def _draft_path(number: int) -> str:

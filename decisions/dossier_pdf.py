@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
+from .people import display_name
 from .rulebook import STAGE_ORDER, Stage
 
 #: Fonts tried after the setting, in order: (file, index in a collection).
@@ -263,7 +264,7 @@ def _chain(pdf: SummaryDocument, events: list) -> None:
 def _actor(event) -> dict | None:
     if event.actor is None:
         return None
-    return {"name": event.actor.get_full_name() or event.actor_name}
+    return {"name": display_name(event.actor)}
 
 
 def _name(person: dict | None) -> str:

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,9 +88,11 @@ def audit_events_search(*, person: str = "", action: str = "", decision: str = "
     both ends included."""
     events = AuditEvent.objects.select_related("actor", "decision").order_by("-sequence")
     if person:
-        events = events.filter(
+        events = events.annotate(
+            actor_written_name=Concat("actor__last_name", "actor__first_name")).filter(
             Q(actor_name__icontains=person) | Q(actor__username__icontains=person)
             | Q(actor__first_name__icontains=person) | Q(actor__last_name__icontains=person)
+            | Q(actor_written_name__icontains=person)
             | Q(action="login_failed", after__username__icontains=person))
     if action:
         events = events.filter(action=action)

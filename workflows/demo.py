@@ -16,6 +16,7 @@ from viewflow.workflow.models import Task
 
 from decisions import services
 from decisions.models import Decision
+from decisions.people import display_name
 from decisions.rulebook import Role
 
 from . import actions
@@ -180,7 +181,7 @@ class DecisionDriver:
     def expert_opinion(self, username: str, opinion: str):
         user = self.people[username]
         return self.run("expert_input", user, lambda task: services.decision_submit_expert_opinion(
-            decision=self.decision, opinion=opinion, signature=user.get_full_name(),
+            decision=self.decision, opinion=opinion, signature=display_name(user),
             acting_user=user, task=task))
 
     def assess_risk(self, *, controllable: bool, risk_points: str, measures: str,

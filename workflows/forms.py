@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from decisions.people import display_name
 from decisions.rulebook import (
     CONSULTATION_STAGES,
     AdoptionStatus,
@@ -25,12 +26,12 @@ def users_of(role: str):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class UsersChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -212,7 +213,7 @@ class MeetingForm(forms.Form):
         self.members = list(users_of(Role.MEMBER))
         self.fields["attendees"].queryset = users_of(Role.MEMBER)
         for member in self.members:
-            name = member.get_full_name() or member.get_username()
+            name = display_name(member)
             self.fields[f"position_{member.pk}"] = forms.ChoiceField(
                 label=_("Position of %(name)s") % {"name": name}, required=False,
                 choices=[("", "—"), *MemberPosition.choices])

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.workflow.fields import import_task_by_ref
@@ -24,6 +25,7 @@ from decisions.errors import StatutoryGateError
 from decisions.middleware import record_refusal
 from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
 from decisions.open_tasks import OPEN
+from decisions.people import display_name
 from decisions.rulebook import RULES, Stage
 
 from . import forms, queues
@@ -71,7 +73,29 @@ class DecisionListView(generic.ListView):
         context = super().get_context_data(**kwargs)
         context["stages"] = Stage.choices
         context["current_stage"] = self.request.GET.get("stage", "")
+        badges = _deadline_badges(context["object_list"])
+        for decision in context["object_list"]:
+            decision.deadline_badge = badges.get(decision.pk, "")
+        start = self.flow_class.start
+        if start.can_execute(self.request.user):
+            context["start_url"] = start.reverse("execute")
         return context
+
+
+def _deadline_badges(decisions) -> dict[int, str]:
+    """Each listed decision's most pressing open deadline, as the inbox shows it: one query for
+    the deadlines of the page's decisions, two for the calendar."""
+    earliest = {}
+    for deadline in (TaskDeadline.objects
+                     .filter(decision__in=[d.pk for d in decisions], closed_at__isnull=True,
+                             task__status__in=OPEN)
+                     .order_by("-due_on", "-id")):
+        earliest[deadline.decision_id] = deadline
+    if not earliest:
+        return {}
+    today = timezone.localdate()
+    calendar = WorkingCalendar.around(today)
+    return {pk: state_badge(deadline, today, calendar) for pk, deadline in earliest.items()}
 
 
 class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
@@ -254,6 +278,7 @@ class TaskColumnsMixin:
 
 
 class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
+    template_name = "workflows/task_list.html"
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
 
@@ -264,6 +289,7 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
 
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
+    template_name = "workflows/task_list.html"
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
 
@@ -274,6 +300,10 @@ class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
 
 
 class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
+    """The user's own completed tasks: not called "Archive", the name of the last stage."""
+
+    template_name = "workflows/task_list.html"
+    title = pgettext_lazy("menu", "Completed tasks")
     columns = ("task_id", "task_title", "decision_title", "created", "finished")
 
     @viewprop
@@ -287,7 +317,12 @@ class TaskListView(flow_dashboard.DashboardTaskListView):
 
     @viewprop
     def queryset(self):
-        return queues.tasks_visible(self.request.user).select_related("process")
+        return queues.tasks_visible(self.request.user).select_related("process", "owner")
+
+    def owner(self, task):
+        return display_name(task.owner)
+
+    owner.short_description = _("Owner")
 
 
 class BulkAssignView(flow_actions.BulkAssignTasksActionView):

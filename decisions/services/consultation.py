@@ -10,6 +10,7 @@ from .. import permissions
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import Decision, ExpertOpinion, PublicComment, PublicParticipation, RiskAssessment
+from ..people import display_name
 from ..rulebook import PUBLIC_CONSULTATION_MIN_DAYS, AdoptionStatus, ParticipationMethod, Stage
 from ._common import locked, raise_if, require_open, require_text
 
@@ -80,7 +81,7 @@ def decision_record_participation(*, decision: Decision, method: str,
 
 
 def _signature_matches(user, signature: str) -> bool:
-    names = {user.get_username().strip(), user.get_full_name().strip()}
+    names = {user.get_username().strip(), user.get_full_name().strip(), display_name(user)}
     return signature.strip() in {n for n in names if n}
 
 
@@ -101,8 +102,7 @@ def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signatur
     require_text(errors, "signature", signature, _("The signature"))
     if not errors and not _signature_matches(acting_user, signature):
         errors["signature"] = [_("Sign with your own name as registered: %(name)s.")
-                               % {"name": acting_user.get_full_name() or
-                                  acting_user.get_username()}]
+                               % {"name": display_name(acting_user)}]
     raise_if(errors)
     record = ExpertOpinion.objects.create(
         decision=decision, draft_version=decision.current_version, expert=acting_user,

@@ -11,6 +11,7 @@ from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import Decision, Meeting, MemberPositionRecord
+from ..people import display_name
 from ..rulebook import DecisionStatus, HeadDecision, MeetingKind, MemberPosition, Role, Stage
 from ._common import locked, raise_if, require_open
 from .notices import clause, in_language, notify, role_members
@@ -79,7 +80,7 @@ def decision_record_meeting(*, decision: Decision, meeting_date: datetime.date, 
             "positions_missing",
             _("The head decides last: first record the position of every attending member "
               "(missing: %(names)s).")
-            % {"names": ", ".join(u.get_full_name() or u.get_username() for u in silent)})
+            % {"names": ", ".join(display_name(u) for u in silent)})
     if (head_departs_from_majority(head_decision, [p for p, _r in positions.values()])
             and not (head_reason or "").strip()):
         raise ValidationError({"head_reason": [
