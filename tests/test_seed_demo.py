@@ -4,11 +4,12 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from decisions.models import AuditEvent, Decision, DraftVersion, Publication
+from decisions.models import AuditEvent, Decision, DraftVersion, Notification, Publication
 from decisions.rulebook import CONSULTATION_STAGES, HeadDecision, ReviewOutcome, Role, Stage
 from workflows.demo import DEMO_PASSWORD, DEMO_USERS
 from workflows.stages import open_stages
@@ -143,3 +144,14 @@ def test_every_date_of_every_demo_decision_follows_the_statutory_order(seeded):
         assert events == sorted(events), story
     chain = list(AuditEvent.objects.order_by("sequence").values_list("occurred_at", flat=True))
     assert chain == sorted(chain) and chain[-1] <= now
+
+
+def test_the_demo_tells_its_people_in_the_app_but_mails_nobody(
+        db, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo()
+    assert mail.outbox == []
+    drafter = get_user_model().objects.get(username="drafter")
+    assert Notification.objects.filter(user=drafter, event__startswith="return:").count() == 1
+    assert Notification.objects.filter(event__startswith="calendar:").count() <= 1  # one office

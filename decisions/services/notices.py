@@ -69,13 +69,14 @@ def notify(*, users, decision: Decision | None, event: str, message: str, url: s
         subject = in_language(lambda: _("Notice: %(title)s") % {
             "title": decision.title if decision else message[:40]})
         body = in_language(lambda: "\n\n".join([message, _("Open it: %(url)s") % {"url": url}]))
-        transaction.on_commit(lambda: _email(subject, body, addresses))
+        backend = settings.EMAIL_BACKEND  # as configured when the act was done
+        transaction.on_commit(lambda: _email(subject, body, addresses, backend))
     return fresh
 
 
-def _email(subject: str, body: str, addresses: list[str]) -> None:
+def _email(subject: str, body: str, addresses: list[str], backend: str) -> None:
     try:
-        connection = get_connection()
+        connection = get_connection(backend)
         for address in addresses:
             EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address],
                          connection=connection).send()

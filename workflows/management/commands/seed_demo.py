@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 
 from decisions.models import Decision
 from decisions.rulebook import HeadDecision, ReviewOutcome, Stage
@@ -470,7 +471,9 @@ class Command(BaseCommand):
                 "empty database. Nothing added."))
             return
         else:
-            self._seed()
+            # The demo's addresses are made up: its notices stay in the app, no e-mail is sent.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                self._seed()
         self._print_logins(url)
 
     @transaction.atomic
