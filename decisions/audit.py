@@ -131,6 +131,9 @@ class ChainReport:
     head_sequence: int | None = None
     head_hash: str | None = None
     first_bad_sequence: int | None = None
+    #: What is wrong at the first bad event, as a code a page can name in its reader's
+    #: language: ``gap`` (missing or inserted), ``link`` (reordered) or ``hash`` (altered).
+    problem: str = ""
 
 
 def verify_events(rows: Iterable[AuditEvent], *, after_sequence: int = 0,
@@ -148,15 +151,16 @@ def verify_events(rows: Iterable[AuditEvent], *, after_sequence: int = 0,
             return ChainReport(False, count, event.pk,
                                f"sequence {event.sequence} where {expected_sequence} was "
                                "expected: an event is missing or was inserted",
-                               first_bad_sequence=event.sequence)
+                               first_bad_sequence=event.sequence, problem="gap")
         if event.prev_hash != expected_prev:
             return ChainReport(False, count, event.pk,
                                "it does not link to the event before it (removed, inserted "
-                               "or reordered events)", first_bad_sequence=event.sequence)
+                               "or reordered events)", first_bad_sequence=event.sequence,
+                               problem="link")
         if event_hash(event) != event.hash:
             return ChainReport(False, count, event.pk, "its content does not match its hash "
                                                        "(the event was altered)",
-                               first_bad_sequence=event.sequence)
+                               first_bad_sequence=event.sequence, problem="hash")
         expected_prev, expected_sequence, last = event.hash, event.sequence + 1, event
     if last is None:
         return ChainReport(True, 0, None, "", after_sequence or None,

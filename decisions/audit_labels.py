@@ -1,10 +1,33 @@
-"""What the audit trail's action codes mean, in the reader's language.
+"""What the audit trail's codes mean, in the reader's language: actions, the fields of an
+event's before and after, and the coded values in them (stages, outcomes, people...).
 
 The codes are stored in every event (and hashed), so they never change; only their labels do.
 A code missing here is shown as it is, so a new kind of event is never hidden from an auditor.
 """
 
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from .rulebook import (
+    RULES,
+    VIEW_PERMISSION,
+    AdoptionStatus,
+    DecisionStatus,
+    HeadDecision,
+    MeetingKind,
+    MemberPosition,
+    ParticipationMethod,
+    ProposalSource,
+    ReviewOutcome,
+    Role,
+    Stage,
+)
 
 ACTION_LABELS = {
     # Proposal and acceptance
@@ -49,6 +72,7 @@ ACTION_LABELS = {
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
     "audit_head_export": _("Audit chain head exported"),
+    "audit_chain_verify": _("Audit chain verified"),
     # Deployment settings
     "calendar_year_load": _("Working-day calendar loaded"),
     "calendar_year_edit": _("Working-day calendar edited"),
@@ -68,3 +92,324 @@ def action_label(code: str) -> str:
 def action_choices() -> list[tuple[str, str]]:
     """Every known action, for the search page's select, in the order listed above."""
     return [(code, str(label)) for code, label in ACTION_LABELS.items()]
+
+
+#: The flow engine's own events about its tasks: shown folded under the step they belong to.
+ENGINE_ACTIONS = frozenset({"task_created", "task_assigned", "task_unassigned", "task_started",
+                            "task_completed", "task_cancelled"})
+
+#: The acts by which a person does a stage's work (Art. 33's full-process record names them as
+#: the stage's 经办人); the engine's events, grants, stage changes and reads are not among them.
+STAGE_ACTS = frozenset({
+    "decision_create", "stage_switch_off", "disagreement_record", "decision_submit",
+    "decision_accept", "decision_return", "draft_version_create", "attachment_upload",
+    "decision_revise", "public_participation_record", "expert_opinion_submit",
+    "expert_opinion_adoption_record", "risk_assessment_record", "legal_review_record",
+    "counsel_opinion_record", "meeting_record", "publication_record", "decision_archive",
+})
+
+#: What a field of an event's record is called; the order is the order a summary names them in.
+FIELD_LABELS = {
+    # What was decided
+    "outcome": _("outcome"),
+    "head_decision": _("head's decision"),
+    "head_id": _("Head of the decision organ"),
+    "positions": _("Members' positions"),
+    "attendees": _("attending members"),
+    "head_reason": _("head's reason"),
+    "controllable": _("risk controllable"),
+    "adoption": _("adoption"),
+    "adoption_reason": _("Reason for the adoption"),
+    "stage": _("stage"),
+    "open": _("Open stages"),
+    "status": _("status"),
+    "reason": _("reason"),
+    # Who was named
+    "reviewer_id": _("Legality reviewer"),
+    "experts": _("Experts"),
+    "risk_assessor_id": _("Risk assessor"),
+    "holder": _("Granted to"),
+    "permissions": _("Permissions"),
+    "owner": _("Owner"),
+    "node": _("Step"),
+    "task": _("Task"),
+    # Drafts
+    "version": _("version"),
+    "note": _("explanation of the revision"),
+    "grounds": _("Revised in answer to"),
+    "response": _("Response to the opinion"),
+    "name": _("file name"),
+    "size": _("size in bytes"),
+    "draft_version_id": _("Draft version"),
+    # The proposal
+    "title": _("title"),
+    "proposal_source": _("Source of the proposal"),
+    "lead_unit": _("lead unit"),
+    "problem": _("problem and reasons"),
+    "legal_basis": _("legal basis"),
+    "plan": _("preliminary plan"),
+    "necessity": _("necessity and feasibility"),
+    "alternatives": _("alternative plans"),
+    "needs_public_participation": _("public participation needed"),
+    "needs_expert_input": _("expert input needed"),
+    "needs_risk_assessment": _("risk assessment needed"),
+    "issue": _("issue in dispute"),
+    "reasons": _("reasons"),
+    # Consultation, review, meeting, publication
+    "method": _("method"),
+    "window_start": _("window opens"),
+    "window_end": _("window closes"),
+    "shortening_reason": _("reason for a window under 30 days"),
+    "comments": _("Public comments"),
+    "opinion": _("opinion"),
+    "expert_id": _("Expert"),
+    "signature": _("signature"),
+    "signed_at": _("Signed at"),
+    "risk_points": _("risk points"),
+    "measures": _("prevention measures"),
+    "response_plan": _("response plan"),
+    "assessed_by_id": _("Assessed by"),
+    "assessed_at": _("Assessed at"),
+    "opinion_authority": _("opinion on authority"),
+    "opinion_procedure": _("opinion on procedure"),
+    "opinion_content": _("opinion on content"),
+    "risk_statement": _("legal risk stated"),
+    "reviewed_by_id": _("Reviewed by"),
+    "reviewed_at": _("Reviewed at"),
+    "reviewed_sha256": _("Reviewed draft (SHA-256)"),
+    "counsel": _("outside counsel"),
+    "kind": _("kind of meeting"),
+    "meeting_date": _("meeting date"),
+    "review_id": _("Legality review record"),
+    "review_outcome": _("Outcome of the legality review"),
+    "draft_sha256": _("Draft (SHA-256)"),
+    "published_on": _("published on"),
+    "published_text": _("published text"),
+    "adoption_explanation": _("explanation of how opinions were adopted"),
+    # Dates, ids and seals
+    "accepted_at": _("accepted at"),
+    "due_on": _("Due on"),
+    "recorded_by_id": _("Recorded by"),
+    "recorded_at": _("Recorded at"),
+    "created_by_id": _("Created by"),
+    "uploaded_by_id": _("Uploaded by"),
+    "sha256": _("SHA-256"),
+    "decision_id": _("Decision"),
+    "id": _("Record number"),
+    # Reads, exports and verifications
+    "page": _("Page read"),
+    "path": _("Address"),
+    "username": _("Login tried"),
+    "manifest_sha256": _("Manifest (SHA-256)"),
+    "files": _("Files"),
+    "events": _("Events"),
+    "last_sequence": _("Last event in the dossier"),
+    "via": _("Through"),
+    "file": _("File"),
+    "verified_sequence": _("Verified up to event"),
+    "verified_sha256": _("Chain head (SHA-256)"),
+    "ok": _("Chain intact"),
+    "first_bad_sequence": _("First broken event"),
+    "chain_problem": _("Problem found"),
+}
+
+#: Where one action's field means something else than the same key elsewhere.
+ACTION_FIELD_LABELS = {
+    ("disagreement_record", "positions"): _("each side's position"),
+    ("access_refused", "method"): _("Request method"),
+    ("expert_opinion_adoption_record", "opinion"): _("Expert opinion record"),
+    ("counsel_opinion_record", "opinion"): _("legal opinion"),
+}
+
+#: Fields that a summary leaves to the full record.
+SUMMARY_SKIPPED = frozenset({"id", "decision_id"})
+
+TASK_STATUS_LABELS = {
+    "NEW": _("waiting to be claimed"),
+    "ASSIGNED": _("assigned"),
+    "STARTED": _("started"),
+    "DONE": _("done"),
+    "CANCELED": _("cancelled"),
+    "ERROR": _("failed"),
+    "SCHEDULED": _("scheduled"),
+    "REVIVED": _("revived"),
+}
+
+#: The flow's steps that are not a stage of their own.
+NODE_LABELS = {"start": _("Propose a decision"), "revision_after_risk": Stage.REVISION.label}
+
+CHAIN_PROBLEMS = {
+    "gap": _("an event is missing or was inserted before it"),
+    "link": _("it does not link to the event before it (events removed, inserted or "
+              "reordered)"),
+    "hash": _("its content does not match its hash (the event was altered)"),
+}
+
+_CHOICES = {
+    "stage": Stage, "grounds": Stage, "outcome": ReviewOutcome, "review_outcome": ReviewOutcome,
+    "adoption": AdoptionStatus, "position": MemberPosition, "head_decision": HeadDecision,
+    "proposal_source": ProposalSource, "method": ParticipationMethod, "kind": MeetingKind,
+}
+#: Fields holding a user's id, a list of ids, a login or a list of logins.
+PERSON_ID_FIELDS = frozenset({"reviewer_id", "risk_assessor_id", "head_id", "recorded_by_id",
+                              "assessed_by_id", "reviewed_by_id", "expert_id", "created_by_id",
+                              "uploaded_by_id", "drafter_id"})
+PERSON_IDS_FIELDS = frozenset({"experts"})
+PERSON_LOGIN_FIELDS = frozenset({"owner", "username"})
+PERSON_LOGINS_FIELDS = frozenset({"attendees"})
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a record's ids and logins name: people (by id and by login) and draft versions."""
+
+    users_by_id: dict = field(default_factory=dict)
+    users_by_login: dict = field(default_factory=dict)
+    version_numbers: dict = field(default_factory=dict)
+
+    def person(self, key) -> str:
+        if isinstance(key, int):
+            return self.users_by_id.get(key) or f"#{key}"
+        return self.users_by_login.get(key) or str(key)
+
+
+def field_label(key: str, action: str = "") -> str:
+    return str(ACTION_FIELD_LABELS.get((action, key)) or FIELD_LABELS.get(key, key))
+
+
+def code_label(key: str, value) -> str:
+    """A coded value's label: stages, outcomes, positions, decisions, statuses; else as is."""
+    choices = _CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if key == "status" and value in DecisionStatus.values:
+        return str(DecisionStatus(value).label)
+    if key == "status" and value in TASK_STATUS_LABELS:
+        return str(TASK_STATUS_LABELS[value])
+    if key == "node":
+        return str(Stage(value).label) if value in Stage.values else str(
+            NODE_LABELS.get(value, value))
+    return str(value)
+
+
+def value_text(key: str, value, names: Names = Names(), action: str = "") -> str:
+    """An event's field value as its reader says it: labels for codes, names for people."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return gettext_now("yes") if value else gettext_now("no")
+    if key in PERSON_ID_FIELDS or key in PERSON_LOGIN_FIELDS:
+        return names.person(value)
+    if key in PERSON_IDS_FIELDS or key in PERSON_LOGINS_FIELDS:
+        return "、".join(names.person(v) for v in value)
+    if key == "draft_version_id" and value in names.version_numbers:
+        return f"v{names.version_numbers[value]}"
+    if key == "holder":
+        return _holder_text(str(value), names)
+    if key == "permissions":
+        return "、".join(_permission_text(p) for p in value)
+    if key == "open":
+        return "、".join(code_label("stage", v) for v in value)
+    if key == "positions" and isinstance(value, dict):
+        return "；".join(_position_text(login, p, names) for login, p in value.items())
+    if key == "comments" and isinstance(value, list):
+        return "；".join(_comment_text(c) for c in value)
+    if key == "chain_problem" and value in CHAIN_PROBLEMS:
+        return str(CHAIN_PROBLEMS[value])
+    if key.endswith("_at") and isinstance(value, str):
+        return _moment_text(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "、".join(value)
+    if isinstance(value, str | int | float):
+        return code_label(key, value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+#: Fields whose values are machine text (digests, addresses, logins), shown as code.
+VERBATIM_FIELDS = frozenset({"sha256", "reviewed_sha256", "draft_sha256", "manifest_sha256",
+                             "verified_sha256", "page", "path", "file", "via", "username",
+                             "signature"})
+
+
+class Change(NamedTuple):
+    label: str
+    before: str
+    after: str
+    verbatim: bool = False
+
+
+def record_changes(before: dict, after: dict, names: Names = Names(),
+                   action: str = "") -> list[Change]:
+    """The fields an event changed or recorded, each as (label, before, after), in the order
+    of FIELD_LABELS (unknown keys last); empty fields, and the ids a summary leaves to the full
+    record, omitted."""
+    order = {key: n for n, key in enumerate(FIELD_LABELS)}
+    keys = sorted((key for key in set(before) | set(after)
+                   if before.get(key) != after.get(key) and key not in SUMMARY_SKIPPED),
+                  key=lambda key: (order.get(key, len(order)), key))
+    changes = [Change(field_label(key, action), value_text(key, before.get(key), names, action),
+                      value_text(key, after.get(key), names, action), key in VERBATIM_FIELDS)
+               for key in keys]
+    return [change for change in changes if change.before or change.after]
+
+
+def people_named(records) -> tuple[set[int], set[str]]:
+    """The user ids and logins that ``records`` (before/after dicts) name, to look them up."""
+    ids, logins = set(), set()
+    for record in records:
+        for key, value in record.items():
+            if key in PERSON_ID_FIELDS and isinstance(value, int):
+                ids.add(value)
+            elif key in PERSON_IDS_FIELDS and isinstance(value, list):
+                ids.update(v for v in value if isinstance(v, int))
+            elif key in PERSON_LOGIN_FIELDS and isinstance(value, str):
+                logins.add(value)
+            elif key in PERSON_LOGINS_FIELDS and isinstance(value, list):
+                logins.update(v for v in value if isinstance(v, str))
+            elif key == "positions" and isinstance(value, dict):
+                logins.update(value)
+            elif key == "holder" and isinstance(value, str) and value.startswith("user:"):
+                logins.add(value.removeprefix("user:"))
+    return ids, logins
+
+
+def _holder_text(holder: str, names: Names) -> str:
+    kind, _sep, name = holder.partition(":")
+    if kind == "group":
+        return str(Role(name).label) if name in Role.values else name
+    return names.person(name) if kind == "user" else holder
+
+
+def _permission_text(permission: str) -> str:
+    codename = permission.removeprefix("decisions.")
+    if codename == VIEW_PERMISSION:
+        return gettext_now("read the decision")
+    for rule in RULES:
+        if rule.permission == codename:
+            return gettext_now("act at %(stage)s") % {"stage": rule.stage.label}
+    return permission
+
+
+def _position_text(login: str, record, names: Names) -> str:
+    if not isinstance(record, dict):
+        return f"{names.person(login)}：{record}"
+    reason = f"（{record['reason']}）" if record.get("reason") else ""
+    return f"{names.person(login)}：{code_label('position', record.get('position'))}{reason}"
+
+
+def _comment_text(comment) -> str:
+    if not isinstance(comment, dict):
+        return str(comment)
+    adoption = code_label("adoption", comment.get("adoption"))
+    reason = f"，{comment['reason']}" if comment.get("reason") else ""
+    return f"{comment.get('source', '')}：{comment.get('text', '')}（{adoption}{reason}）"
+
+
+def _moment_text(value: str) -> str:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

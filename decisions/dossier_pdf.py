@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
+from .audit_labels import STAGE_ACTS
 from .people import display_name
 from .rulebook import STAGE_ORDER, Stage
 
@@ -125,6 +126,7 @@ def _procedure(pdf: SummaryDocument, record: dict, events: list) -> None:
     for event in events:
         by_stage.setdefault(event.stage, []).append(event)
     skipped = {skip["stage"]: skip for skip in record["stage_skips"]}
+    handlers = stage_handlers(events)
     for stage in STAGE_ORDER:
         label = Stage(stage).label
         if stage in skipped:
@@ -136,11 +138,7 @@ def _procedure(pdf: SummaryDocument, record: dict, events: list) -> None:
         stage_events = by_stage.get(stage)
         if not stage_events:
             continue
-        actors = []
-        for event in stage_events:
-            name = _name(_actor(event))
-            if name != "—" and name not in actors:
-                actors.append(name)
+        actors = handlers.get(stage, [])
         pdf.line_of(_("%(stage)s: %(first)s to %(last)s; %(count)d events; by %(actors)s")
                     % {"stage": label, "first": _text(stage_events[0].occurred_at),
                        "last": _text(stage_events[-1].occurred_at),
@@ -259,6 +257,21 @@ def _chain(pdf: SummaryDocument, events: list) -> None:
         pdf.line_of(f"SHA-256：{event.hash}", indent=6, size=8.5)
     pdf.line_of(_("The export of this dossier is recorded as the next event of the chain; "
                   "it cannot be contained in the dossier it seals."), size=9)
+
+
+def stage_handlers(events: list) -> dict[str, list[str]]:
+    """Each stage's 经办人: the people who did its work (``STAGE_ACTS``), in the order they
+    first acted. Not whoever else touched the decision then (a grant, a read, a stage change),
+    nor the flow engine's task events, which name the person whose act opened the task."""
+    handlers: dict[str, list[str]] = {}
+    for event in events:
+        if event.action not in STAGE_ACTS or event.actor is None:
+            continue
+        names = handlers.setdefault(event.stage, [])
+        name = _name(_actor(event))
+        if name not in names:
+            names.append(name)
+    return handlers
 
 
 def _actor(event) -> dict | None:

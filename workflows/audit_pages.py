@@ -1,7 +1,5 @@
-"""What auditors see: a decision's timeline, and a search over the whole audit trail."""
-
-import json
-from dataclasses import dataclass
+"""What auditors see: a decision's timeline, a search over the whole audit trail, and the
+verification of its hash chain."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -9,28 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from decisions import permissions, selectors, services
-from decisions.audit_labels import REFUSALS, action_choices, action_label
-from decisions.models import AuditEvent, DraftVersion
-from decisions.rulebook import Stage
+from decisions.audit_labels import CHAIN_PROBLEMS, REFUSALS, action_choices, action_label
+from decisions.models import AuditEvent
 
+from .audit_timeline import timeline_rows
 from .pages import DecisionPageMixin
-
-#: How many changed fields a row's summary names before it says "and more".
-SUMMARY_FIELDS = 4
-SUMMARY_VALUE_CHARS = 40
-
-
-@dataclass
-class TimelineRow:
-    event: AuditEvent
-    label: str
-    stage_label: str
-    version: DraftVersion | None
-    previous_version: DraftVersion | None  # set on draft_version_create: the diff's other side
-    changes: list[tuple[str, str, str]]
-    more_changes: bool
-    details: str
-    refused: bool
 
 
 class DecisionTimelineView(DecisionPageMixin, generic.ListView):
@@ -57,70 +38,9 @@ class DecisionTimelineView(DecisionPageMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         events = list(context["object_list"])
         context.update(decision=self.decision, process=self.decision.process,
-                       rows=timeline_rows(self.decision, events))
+                       rows=timeline_rows(self.decision, events),
+                       may_verify_chain=permissions.can_search_audit_trail(self.request.user))
         return context
-
-
-def timeline_rows(decision, events: list[AuditEvent]) -> list[TimelineRow]:
-    """Each event with the draft version it concerned: the one its record names, or else the
-    version current at the time, followed through the page's own draft_version_create events
-    (one query for the version current before the page's first event)."""
-    versions = list(decision.versions.all())  # prefetched
-    by_number = {v.number: v for v in versions}
-    by_sha = {v.sha256: v for v in versions}
-    current = (by_number.get(selectors.version_number_before(decision, events[0].sequence))
-               if events else None)
-    rows = []
-    for event in events:
-        named = _named_version(event, by_number, by_sha)
-        previous = None
-        if event.action == "draft_version_create" and named is not None:
-            previous = by_number.get(named.number - 1)
-            current = named
-        before, after = event.before or {}, event.after or {}
-        changes = _changes(before, after)
-        rows.append(TimelineRow(
-            event=event,
-            label=action_label(event.action),
-            stage_label=_stage_label(event.stage),
-            version=named or current,
-            previous_version=previous,
-            changes=changes[:SUMMARY_FIELDS],
-            more_changes=len(changes) > SUMMARY_FIELDS,
-            details=json.dumps({"before": before, "after": after}, ensure_ascii=False,
-                               indent=2, sort_keys=True),
-            refused=event.action in REFUSALS,
-        ))
-    return rows
-
-
-def _named_version(event, by_number, by_sha) -> DraftVersion | None:
-    for record in (event.after or {}, event.before or {}):
-        for key in ("reviewed_sha256", "sha256"):
-            if record.get(key) in by_sha:
-                return by_sha[record[key]]
-        if isinstance(record.get("version"), int) and record["version"] in by_number:
-            return by_number[record["version"]]
-    return None
-
-
-def _stage_label(stage: str) -> str:
-    return str(Stage(stage).label) if stage in Stage.values else stage
-
-
-def _changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
-    """The fields an event changed or recorded, each as (field, before, after), values cut."""
-    return [(key, _short(before.get(key)), _short(after.get(key)))
-            for key in sorted(set(before) | set(after))
-            if before.get(key) != after.get(key)]
-
-
-def _short(value) -> str:
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_VALUE_CHARS else text[:SUMMARY_VALUE_CHARS - 1] + "…"
 
 
 class AuditSearchForm(forms.Form):
@@ -136,18 +56,22 @@ class AuditSearchForm(forms.Form):
         self.fields["action"].choices = [("", _("All actions")), *action_choices()]
 
 
-class AuditSearchView(generic.ListView):
+class AuditorOnlyMixin:
+    """The whole trail is the auditor role's to read: everyone else gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_search_audit_trail(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AuditSearchView(AuditorOnlyMixin, generic.ListView):
     """The whole trail, searched by person, action, decision and days; for the auditor role."""
 
     template_name = "workflows/audit_search.html"
     paginate_by = 100
     flow_class = None
     viewset = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_search_audit_trail(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         self.form = AuditSearchForm(self.request.GET or None)
@@ -167,3 +91,19 @@ class AuditSearchView(generic.ListView):
                   for event in context["object_list"]],
         )
         return context
+
+
+class AuditVerifyView(AuditorOnlyMixin, generic.TemplateView):
+    """The auditor verifies the whole chain from a page; the verification is an event of it.
+
+    A GET only offers the button: walking the chain is an act on the record, so it is a POST."""
+
+    template_name = "workflows/audit_verify.html"
+    flow_class = None
+    viewset = None
+
+    def post(self, request, *args, **kwargs):
+        report, event = services.audit_chain_verify(acting_user=request.user,
+                                                    via=request.get_full_path())
+        return self.render_to_response(self.get_context_data(
+            report=report, event=event, problem=CHAIN_PROBLEMS.get(report.problem, report.reason)))

@@ -57,6 +57,10 @@ class DecisionAppViewset(FlowAppViewset):
     def audit_search_path(self):
         return path("audit/", audit_pages.AuditSearchView.as_view(), name="audit_search")
 
+    @property
+    def audit_verify_path(self):
+        return path("audit/verify/", audit_pages.AuditVerifyView.as_view(), name="audit_verify")
+
     @viewprop
     def opinion_adoption_view(self):
         return pages.OpinionAdoptionView.as_view()

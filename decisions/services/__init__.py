@@ -15,11 +15,12 @@ from .deadlines import decision_change_deadline
 from .drafts import draft_sha256
 from .initiation import decision_accept, decision_create, decision_return, decision_submit
 from .meeting import decision_record_meeting
-from .reads import decision_record_dossier_read
+from .reads import audit_chain_verify, decision_record_dossier_read
 from .review import decision_record_legal_review, decision_revise
 from .stage import decision_sync_stage
 
 __all__ = [
+    "audit_chain_verify",
     "decision_accept",
     "decision_archive",
     "decision_change_deadline",

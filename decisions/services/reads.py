@@ -1,7 +1,10 @@
 """The auditor changes nothing, yet his reading of a dossier is itself on the record."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from .. import permissions
-from ..audit import audit_record
+from ..audit import ChainReport, audit_record, verify_chain
 from ..models import AuditEvent, Decision
 
 
@@ -13,3 +16,18 @@ def decision_record_dossier_read(*, decision: Decision, acting_user,
         return None
     return audit_record(action="dossier_read", actor=acting_user, decision=decision,
                         after={"page": page})
+
+
+def audit_chain_verify(*, acting_user, via: str) -> tuple[ChainReport, AuditEvent]:
+    """Walk the whole hash chain (streaming) for an auditor, then put on the record who verified
+    it and what he was shown, so a verification can be cited like any other act."""
+    if not permissions.can_search_audit_trail(acting_user):
+        raise PermissionDenied(_("Only an auditor verifies the audit trail."))
+    report = verify_chain()
+    after = {"via": via, "ok": report.ok, "events": report.events}
+    if report.ok:
+        after.update(verified_sequence=report.head_sequence, verified_sha256=report.head_hash)
+    else:
+        after.update(first_bad_sequence=report.first_bad_sequence, chain_problem=report.problem)
+    event = audit_record(action="audit_chain_verify", actor=acting_user, after=after)
+    return report, event
