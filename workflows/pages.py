@@ -138,7 +138,11 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             flow_viewset=self.request.resolver_match.flow_viewset,
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and not decision.is_closed),
-            adoption_form=forms.OpinionAdoptionForm(auto_id=False),
+            expert_opinions=[
+                (opinion, forms.OpinionAdoptionForm(
+                    auto_id=f"id_opinion{opinion.pk}_%s",
+                    initial={"adoption": opinion.adoption, "reason": opinion.adoption_reason}))
+                for opinion in decision.expert_opinions.all()],
         )
         return context
 

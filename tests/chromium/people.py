@@ -46,7 +46,7 @@ class Person:
         expect(self.page).to_have_url(re.compile(r"/queue/"))
 
     def open_task(self, title: str) -> None:
-        """Open the first task of the inbox or queue whose row names ``title`` (task or decision)."""
+        """Open the first task in the inbox or queue whose row names ``title``."""
         row = self.page.locator("tr", has_text=title).first
         before = self.page.url
         row.get_by_role("link").first.click()

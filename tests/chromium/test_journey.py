@@ -1,7 +1,5 @@
 """Journey 1: the whole statutory procedure in Chromium, each step by the person whose it is."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -43,7 +41,8 @@ def test_the_whole_procedure(person, town, tmp_path):
     drafter.fill("必要性与可行性", "必要：安全隐患突出；可行：资金已纳入年度预算。")
     drafter.pick("需要专家论证")
     drafter.pick("需要风险评估")
-    drafter.fill("草案文本", "第一条 为改善集镇农贸市场经营环境，制定本方案。\n第二条 改造范围为集镇农贸市场。")
+    drafter.fill("草案文本", "第一条 为改善集镇农贸市场经营环境，制定本方案。\n"
+                             "第二条 改造范围为集镇农贸市场。")
     attachment = tmp_path / "市场现状调查.txt"
     attachment.write_text("市场现状调查报告：摊位 120 个。", encoding="utf-8")
     page.locator("input[type=file]").set_input_files(attachment)
