@@ -149,12 +149,13 @@ class PublicParticipationForm(forms.Form):
 class PublicCommentForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=200)
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
-    adoption = forms.ChoiceField(label=_("Adoption"), choices=[
+    adoption = forms.ChoiceField(label=_("Adoption"), choices=[("", "—")] + [
         c for c in AdoptionStatus.choices if c[0] != AdoptionStatus.PENDING])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-PublicCommentFormSet = forms.formset_factory(PublicCommentForm, extra=3)
+#: One row to start with; the page adds more (an untouched row is simply no comment).
+PublicCommentFormSet = forms.formset_factory(PublicCommentForm, extra=1)
 
 
 class ExpertOpinionForm(forms.Form):
@@ -220,6 +221,17 @@ class MeetingForm(forms.Form):
             self.fields[f"reason_{member.pk}"] = forms.CharField(
                 label=_("Reasons of %(name)s") % {"name": name}, required=False,
                 widget=forms.Textarea(attrs={"rows": 2}))
+        # Art. 30: attendance, then each member speaks, and the head decides last.
+        self.order_fields(["meeting_date", "meeting_kind", "head", "attendees",
+                           *(f"{part}_{member.pk}" for member in self.members
+                             for part in ("position", "reason")),
+                           "head_decision", "head_reason"])
+
+    def silent_attendees(self) -> list:
+        """Attending members whose position is not recorded: the head may not decide yet."""
+        data = self.cleaned_data
+        return [member for member in data.get("attendees", [])
+                if not data.get(f"position_{member.pk}")]
 
     def positions(self) -> dict:
         """Each attending member's recorded position; a silent attendee is simply absent."""
@@ -228,6 +240,37 @@ class MeetingForm(forms.Form):
             member: (data[f"position_{member.pk}"], data[f"reason_{member.pk}"])
             for member in self.members if data.get(f"position_{member.pk}")
         }
+
+
+def error_summary(form, formset=None) -> list[dict]:
+    """Every error on the page, for the summary at the top of the form: label and message.
+
+    A hidden field has no place beside it, so its error reads as the form's own.
+    """
+    items = [{"label": "", "message": message, "anchor": ""}
+             for message in form.non_field_errors()]
+    items += _field_errors(form)
+    if formset is not None:
+        items += [{"label": "", "message": message, "anchor": ""}
+                  for message in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            prefix = _("Comment %(n)s") % {"n": number}
+            items += [{"label": prefix, "message": message, "anchor": ""}
+                      for message in row.non_field_errors()]
+            items += _field_errors(row, prefix=f"{prefix} · ")
+    return items
+
+
+def _field_errors(form, prefix="") -> list[dict]:
+    items = []
+    for bound_field in form:
+        for message in bound_field.errors:
+            if bound_field.is_hidden:
+                items.append({"label": "", "message": message, "anchor": ""})
+            else:
+                items.append({"label": f"{prefix}{bound_field.label}", "message": message,
+                              "anchor": bound_field.auto_id})
+    return items
 
 
 class PublicationForm(forms.Form):

@@ -1,13 +1,17 @@
 """Flow nodes shaped for the statute: each human step names its stage and obeys object grants."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import is_owner
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
+from viewflow.workflow.flow import utils as flow_utils
 from viewflow.workflow.nodes.split import SplitActivation
 
 from decisions import permissions, rulebook
+
+from .task_refusal import TaskIndexView, refusing_with_task_page
 
 
 def _decision_of(process):
@@ -19,7 +23,10 @@ class StageView(flow.View):
 
     viewflow's own ``can_assign`` also accepts a global grant of the permission; here only the
     object grant on this decision counts, and executing needs it as well as owning the task.
+    Anyone else who opens the task's address is told its stage and who holds it (a 403 page).
     """
+
+    index_view_class = TaskIndexView
 
     def __init__(self, view, *, stage: rulebook.Stage, **kwargs):
         super().__init__(view, **kwargs)
@@ -37,6 +44,19 @@ class StageView(flow.View):
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and permissions.can_act(
             user, self.stage, task.process.decision)
+
+    @property
+    def view_path(self):
+        return path(f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+                    refusing_with_task_page(flow_utils.wrap_view(self, self.view)),
+                    name="execute")
+
+    @property
+    def assign_path(self):
+        return path(f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
+                    refusing_with_task_page(flow_utils.wrap_task_view(
+                        self, self.assign_view, permission=self.can_assign)),
+                    name="assign")
 
 
 class FanOutSplitActivation(SplitActivation):

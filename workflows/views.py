@@ -8,6 +8,7 @@ from django.views import generic
 
 from decisions import selectors, services
 from decisions.errors import StatutoryGateError
+from decisions.people import display_name
 
 from . import forms
 from .diffs import draft_diff
@@ -38,11 +39,17 @@ class StageFormView(generic.FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        formset = self.get_formset()
         context.update(activation=self.activation, decision=self.decision,
                        task=self.activation.task, flow_task=self.activation.flow_task,
-                       view=self)
+                       view=self, formset=formset,
+                       error_summary=forms.error_summary(context["form"], formset))
         context.update(self.stage_context())
         return context
+
+    def get_formset(self):
+        """A stage that records many rows (public comments) has a formset beside its form."""
+        return None
 
     def stage_context(self) -> dict:
         """What this stage's person responds to, shown beside the form."""
@@ -55,13 +62,17 @@ class StageFormView(generic.FormView):
             add_errors(form, error)
             return self.form_invalid(form)
         except StatutoryGateError as error:
-            form.add_error(None, error.message)
+            self.gate_refused(form, error)
             response = self.form_invalid(form)
             response.status_code = 409
             return response
         finish_task(self.activation, acting_user=self.request.user)
         messages.success(self.request, self.success_message, fail_silently=True)
         return redirect(self.decision_url())
+
+    def gate_refused(self, form, error: StatutoryGateError) -> None:
+        """Show a statutory gate's refusal on the form; a stage may point it at its field."""
+        form.add_error(None, error.message)
 
     def decision_url(self):
         return self.request.resolver_match.flow_viewset.reverse(
@@ -140,11 +151,8 @@ class AcceptanceView(StageFormView):
 class PublicParticipationView(StageFormView):
     form_class = forms.PublicParticipationForm
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["formset"] = getattr(self, "formset", None) or forms.PublicCommentFormSet(
-            prefix="comments")
-        return context
+    def get_formset(self):
+        return getattr(self, "formset", None) or forms.PublicCommentFormSet(prefix="comments")
 
     def post(self, request, *args, **kwargs):
         self.formset = forms.PublicCommentFormSet(request.POST, prefix="comments")
@@ -190,6 +198,14 @@ class LegalReviewView(StageFormView):
                                                    self.decision.current_version.text)
                 if last else None}
 
+    def gate_refused(self, form, error):
+        """A draft changed under the reviewer: the page shows the new one and names it now."""
+        super().gate_refused(form, error)
+        if error.code == "review_stale_version":
+            self.decision.refresh_from_db()
+            form.data = form.data.copy()
+            form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
+
     def perform(self, form):
         services.decision_record_legal_review(**self.service_kwargs(), **form.cleaned_data)
 
@@ -210,6 +226,22 @@ class RevisionView(StageFormView):
 
 class MeetingView(StageFormView):
     form_class = forms.MeetingForm
+
+    def stage_context(self):
+        """What the meeting decides on, read-only above the record (Arts. 28-29)."""
+        return {"meeting_review": selectors.latest_review(self.decision),
+                "meeting_review_problem": selectors.review_gate_problem(self.decision)}
+
+    def gate_refused(self, form, error):
+        """Art. 30: a missing position is named beside each silent member's field."""
+        silent = form.silent_attendees() if error.code == "positions_missing" else []
+        for member in silent:
+            name = display_name(member)
+            form.add_error(f"position_{member.pk}", _(
+                "%(name)s attended: record the position before the head's decision.")
+                % {"name": name})
+        if not silent:
+            super().gate_refused(form, error)
 
     def perform(self, form):
         data = form.cleaned_data
