@@ -132,6 +132,19 @@ def test_completed_tasks_are_not_called_archive(people):
     assert "归档" in html, "the stage keeps its statutory name in the stage filter"
 
 
+def test_a_task_is_opened_by_its_name_in_the_inbox_and_the_queue(people):
+    journey = Journey(people)
+    inbox = page(logged_in(people["drafter"]), url("inbox"))
+    task = open_task(journey.decision, "initiation")
+    address = re.escape(task.flow_task.reverse("index", args=[task.process_id, task.pk]))
+    assert re.search(rf'<a href="{address}">完善并提交决策建议</a>', inbox)
+    journey.submit()
+    queue = page(logged_in(people["office"]), url("queue"))
+    task = open_task(journey.decision, "acceptance")
+    address = re.escape(task.flow_task.reverse("index", args=[task.process_id, task.pk]))
+    assert re.search(rf'<a href="{address}">受理或退回决策建议</a>', queue)
+
+
 # Names as Chinese people write them.
 
 @pytest.mark.parametrize(("first", "last", "username", "expected"), [

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import generic
@@ -241,7 +242,9 @@ class TaskColumnsMixin:
     """Columns a task row shows: the task, its decision and its stage."""
 
     def task_title(self, task):
-        return task.title
+        """The task's name is its link, as the number beside it is: people look for the name."""
+        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return format_html('<a href="{}">{}</a>', url, task.title)
 
     task_title.short_description = _("Task")
 
