@@ -26,11 +26,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests and run them last: Playwright's driver thread and event loop stay up
+    for the rest of the session, and a test that forks processes must not inherit them."""
     here = Path(__file__).parent
     missing = not (os.path.exists(CHROMIUM) and _has_playwright())
-    for item in items:
-        if here not in Path(str(item.fspath)).parents:
-            continue
+    in_browser = [item for item in items if here in Path(str(item.fspath)).parents]
+    items[:] = [item for item in items if item not in in_browser] + in_browser
+    for item in in_browser:
         item.add_marker(pytest.mark.browser)
         item.add_marker(pytest.mark.postgres)
         if missing and os.environ.get("JUECE_REQUIRE_BROWSER") != "1":
