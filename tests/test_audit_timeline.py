@@ -40,7 +40,7 @@ def rows(html: str) -> list[dict]:
 
 def outside_details(html: str) -> str:
     """The text a reader sees before opening anything: no <details> content, no markup."""
-    table = html[html.index('class="juece-table juece-timeline"'):]
+    table = html[html.index('class="juece-table juece-timeline'):]
     table = table[:table.index("</table>")]
     table = re.sub(r"<details.*?</details>", " ", table, flags=re.S)
     return unescape(re.sub(r"<[^>]+>", " ", table))
