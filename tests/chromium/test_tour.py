@@ -106,6 +106,8 @@ def walk(me, role: str, viewport, logins) -> list[str]:
     tour.visit("queue", "/decision/queue/")
     tour.visit("completed", "/decision/archive/")
     tour.visit("notifications", "/decision/notifications/")
+    for cell in page.locator("main table tr > td:first-child").all():  # its time, not cut mid-date
+        assert cell.evaluate(LINES) <= 1, f"{cell.inner_text()!r} wraps"
 
     tour.visit("decisions", "/decision/")
     page.get_by_role("link", name=title, exact=True).first.click()
