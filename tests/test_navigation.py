@@ -246,3 +246,16 @@ def test_the_list_shows_the_most_pressing_open_deadline(people):
     TaskDeadline.objects.filter(pk=deadline.pk).update(due_on=datetime.date(2026, 3, 3))
     with time_machine.travel(datetime.datetime(2026, 3, 5, 9, tzinfo=SHANGHAI), tick=False):
         assert badges(page(logged_in(people["auditor"]), url("index"))) == ["red"]
+
+
+def test_a_finished_task_page_writes_its_times_out(people):
+    journey = Journey(people)
+    task = open_task(journey.decision, "initiation")
+    journey.submit()
+    html = page(logged_in(people["drafter"]),
+                task.flow_task.reverse("detail", args=[task.process_id, task.pk]))
+    assert "md-outlined-text-field" not in html, "viewflow's JavaScript never draws it"
+    times = html[html.index("juece-task-times"):]
+    assert "创建时间" in times and "完成时间" in times
+    assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d</dd>", times)
+    assert "受理或退回决策建议" in times, "the next task is named"
