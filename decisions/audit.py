@@ -45,15 +45,6 @@ def jsonable(data):
 
 
 @contextmanager
-def client_ip(ip: str | None):
-    token = _client_ip.set(ip)
-    try:
-        yield
-    finally:
-        _client_ip.reset(token)
-
-
-@contextmanager
 def acting_as(user):
     """Name the actor of the events that flow-engine signals record inside this block."""
     token = _current_actor.set(user)

@@ -1,4 +1,4 @@
-"""Who may do what, per decision: every grant and revoke of a stage permission lives here.
+"""Who may do what, per decision: every grant of a stage permission lives here.
 
 Stage permissions are object permissions (django-guardian) on the decision, never global, so a
 reviewer of one decision has no power over another.
@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from . import rulebook
 from .audit import audit_record
@@ -104,18 +104,6 @@ def grant(decision: Decision, holder, *stages: str, acting_user, task=None) -> N
     )
 
 
-def revoke(decision: Decision, holder, *stages: str, acting_user, task=None) -> None:
-    perms = [rulebook.stage_permission(stage) for stage in stages]
-    for perm in perms:
-        remove_perm(perm, holder, decision)
-    if not isinstance(holder, Group):
-        forget_cached_permissions(holder)
-    audit_record(
-        action="permission_revoke", actor=acting_user, decision=decision, task=task,
-        before={"holder": _holder_label(holder), "permissions": perms},
-    )
-
-
 def _holder_label(holder) -> str:
     if isinstance(holder, Group):
         return f"group:{holder.name}"
@@ -147,8 +135,3 @@ def grant_after_acceptance(decision: Decision, *, acting_user, task=None) -> Non
     grant(decision, role_group(Role.OFFICE), Stage.PUBLICATION, acting_user=acting_user, task=task)
     grant(decision, role_group(Role.MEMBER), acting_user=acting_user, task=task)
     grant(decision, role_group(Role.HEAD), acting_user=acting_user, task=task)
-
-
-def require_role(user, role: str, message: str) -> None:
-    if user is None or not has_role(user, role):
-        raise PermissionDenied(message)

@@ -57,10 +57,6 @@ def decision_for_page(pk: int) -> Decision:
             .get(pk=pk))
 
 
-def decision_events(decision: Decision) -> QuerySet[AuditEvent]:
-    return decision.events.select_related("actor").order_by("id")
-
-
 def decision_for_timeline_by_process(process_pk: int) -> Decision:
     """One decision with its draft versions, which its timeline's rows name."""
     return (Decision.objects.select_related("process")

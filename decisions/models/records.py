@@ -321,10 +321,6 @@ class LegalReview(ImmutableRecord):
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.draft_version_id})"
 
-    @property
-    def clears_the_gate(self) -> bool:
-        return self.outcome in rulebook.REVIEW_OUTCOMES_CLEARING_THE_GATE
-
 
 class CounselOpinion(ImmutableRecord):
     """Art. 27: outside counsel's legal opinion, kept apart from the review body's own."""

@@ -1,6 +1,5 @@
 """Arts. 10-13: the proposal, its submission, and the office's acceptance or return."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -213,13 +212,3 @@ def decision_return(*, decision: Decision, reason: str, acting_user, task=None) 
                          "Amend it and submit it again.")
                % {"title": decision.title, "reason": clause(record.reason)}))
     return decision
-
-
-def users_by_username(usernames) -> list:
-    """Resolve usernames, refusing unknown ones with a clear message."""
-    users = {u.get_username(): u for u in get_user_model().objects.filter(
-        username__in=list(usernames))}
-    missing = [name for name in usernames if name not in users]
-    if missing:
-        raise ValidationError(_("Unknown user(s): %(names)s") % {"names": ", ".join(missing)})
-    return [users[name] for name in usernames]

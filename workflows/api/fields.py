@@ -35,12 +35,3 @@ class Username(serializers.SlugRelatedField):
             self.fail("invalid")
         Text().run_validation(data)
         return super().to_internal_value(data)
-
-
-class PositiveId(serializers.IntegerField):
-    """A database id: within the 64-bit range every backend stores."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(**kwargs)
