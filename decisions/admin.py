@@ -1,5 +1,7 @@
-"""The admin reads decision records and never writes them (every write goes through a service);
-it edits only deployment settings: the working-day calendar and the stage periods."""
+"""The admin shows decision records read-only: no add, change or delete (their writes belong to
+the services, which the admin does not call). It edits only deployment settings, the working-day
+calendar and the stage periods, itself: see admin_calendar.py, whose save and delete methods
+write the rows and append an audit event for each."""
 
 from django.contrib import admin
 

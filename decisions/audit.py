@@ -89,7 +89,13 @@ def _lock_chain() -> None:
 def audit_record(*, action: str, actor, decision=None, task=None, stage: str = "",
                  before: dict | None = None, after: dict | None = None,
                  ip: str | None = None) -> AuditEvent:
-    """Append one event; call it inside the transaction of the write it records."""
+    """Append one event; call it inside the transaction of the write it records.
+
+    The ``atomic`` block below is then a savepoint of that transaction, not a transaction of
+    its own: the event commits or rolls back with the write, and the chain lock is held until
+    the caller's transaction ends. Called outside any transaction, the block is the whole
+    transaction and the event commits alone.
+    """
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()

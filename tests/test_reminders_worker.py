@@ -280,7 +280,7 @@ def worker_process(mailbox, broker_queue):
 
 def test_a_worker_killed_mid_delivery_leaves_the_reminder_to_the_next_one_once(
         overdue_review, mailbox, worker_process, broker_queue):
-    """Exactly once rests on one transaction per reminder: the row lock (FOR UPDATE SKIP
+    """Delivery rests on one transaction per reminder: the row lock (FOR UPDATE SKIP
     LOCKED) is taken, the mail sent, and the delivered mark committed, together. A worker
     that dies before that commit loses its database session, so PostgreSQL rolls the mark
     back and frees the lock, and the next sweep sends the reminder.

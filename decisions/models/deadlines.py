@@ -95,7 +95,8 @@ class Reminder(models.Model):
     """One reminder about one task, of one kind, on one calendar day: recorded, then delivered.
 
     The uniqueness of (task, kind, day) is what keeps two sweeps, a retried job or a restarted
-    worker from sending it twice.
+    worker from recording it twice. Delivery is at least once (see services/reminders.py): a
+    crash between the mail server's acceptance and the commit sends it again.
     """
 
     class Kind(models.TextChoices):

@@ -1,11 +1,11 @@
 """Telling people what they wait for: an in-app notice per person and event, then an e-mail.
 
 The services that own a transition (a proposal returned, a review recorded, a deadline changed, a
-task opened, a meeting's decision) write its notices in their own transaction, so a rolled-back
-act tells nobody. Each notice names its event ("review:12"); one person gets one notice per
-event, whichever service writes it first, so an act that also opens a task is told once. The
-acting person is not told of his own act. E-mail goes after commit; a failed e-mail is logged and
-the in-app notice stays.
+task opened, a meeting's decision) write its notices in the transaction of that act, so a
+rolled-back act tells nobody. Each notice names its event ("review:12"); one person gets one
+notice per event, whichever service writes it first, so an act that also opens a task is told
+once. The acting person is not told of his own act. E-mail goes after commit; a failed e-mail is
+logged and the in-app notice stays.
 """
 
 import logging

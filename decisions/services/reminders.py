@@ -3,7 +3,11 @@
 A reminder is a row, unique per (task, kind, day), inserted before anything is sent; delivery
 takes each undelivered row under a lock that concurrent sweeps skip, sends it, and marks it
 delivered in the same short transaction. So two sweeps at once, a retried job or a restarted
-worker never send one twice, and a failed delivery stays undelivered and is tried again.
+worker record a reminder once, and it is delivered at least once, not exactly once: a worker
+that dies (or loses its database) after the mail server accepted the message and before the
+commit leaves the row undelivered, and the next sweep sends it again. Its in-app notifications
+are written in that transaction, so they appear once. A failed delivery stays undelivered and
+is tried again by the next sweeps, up to ``JUECE_REMINDER_MAX_ATTEMPTS`` attempts.
 """
 
 import datetime
