@@ -5,8 +5,8 @@ from django.test import Client
 from decisions.audit import verify_chain
 from decisions.models import AuditEvent
 
-from .browser import Office, task_url
 from .factories import PASSWORD, open_task
+from .http_client import Office, task_url
 
 
 def actions_of(decision):

@@ -15,8 +15,8 @@ from decisions.models import AuditEvent, Decision, TaskDeadline
 from decisions.rulebook import Role
 from workflows.flows import DecisionFlow
 
-from .browser import decision_url, logged_in
 from .factories import Journey, make_user
+from .http_client import decision_url, logged_in
 from .test_permissions import footprint, refused
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -11,8 +11,8 @@ from decisions.audit_labels import ACTION_FIELD_LABELS, ENGINE_ACTIONS, FIELD_LA
 from decisions.models import AuditEvent
 from workflows.flows import DecisionFlow
 
-from .browser import logged_in
 from .factories import Journey
+from .http_client import logged_in
 
 RAW_KEYS = ("head_decision", "reviewer_id", "draft_version_id", "reviewed_sha256", "task_created",
             "legal_review", "lawful_with_risk", "recorded_by_id", "decisions.act_", "group:",

@@ -7,8 +7,8 @@ import pytest
 from decisions.models import AuditEvent
 from workflows.flows import DecisionFlow
 
-from .browser import logged_in
 from .factories import Journey
+from .http_client import logged_in
 from .test_audit_chain import forging
 
 

@@ -9,8 +9,8 @@ import time_machine
 from decisions.models import CalendarYear, DeadlineChange, Notification, TaskDeadline
 from workflows.flows import DecisionFlow
 
-from .browser import decision_url, logged_in
 from .factories import Journey, open_task
+from .http_client import decision_url, logged_in
 from .test_i18n import english_words
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))

@@ -1,6 +1,6 @@
 """The decision list pages through many decisions and keeps its stage filter while paging."""
 
-from .browser import logged_in
+from .http_client import logged_in
 from .test_query_counts import add_decisions
 
 

@@ -22,7 +22,7 @@ from decisions.models import AuditEvent, Decision
 from decisions.services.drafts import draft_sha256
 from workflows.flows import DecisionFlow
 
-from .browser import Office, proposal_form, start_url
+from .http_client import Office, proposal_form, start_url
 
 PROJECT = Path(settings.BASE_DIR)
 TITLE = "季家镇农村人居环境整治三年行动方案"

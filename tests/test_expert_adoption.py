@@ -7,7 +7,7 @@ from decisions import services
 from decisions.models import AuditEvent, ExpertOpinion
 from workflows.flows import DecisionFlow
 
-from .browser import Office, decision_url
+from .http_client import Office, decision_url
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from decisions.models import LegalReview, Meeting
 from decisions.rulebook import Stage
 from decisions.services.drafts import draft_version_create
 
-from .browser import Office
 from .factories import Journey, open_task
+from .http_client import Office
 
 
 def at_meeting(people, **overrides) -> Journey:
@@ -238,7 +238,7 @@ def test_http_completed_task_cannot_be_posted_again(people):
     office = http_at_meeting(people)
     task = open_task(office.decision, "collective_decision")
     office.meet("adopted")
-    from .browser import task_url
+    from .http_client import task_url
 
     response = office.client("secretary").post(task_url(task), {"head_decision": "adopted"})
     assert response.status_code in (403, 404)

@@ -3,7 +3,7 @@
 from decisions.models import AuditEvent, LegalReview
 from decisions.rulebook import DecisionStatus, Stage
 
-from .browser import Office, decision_url
+from .http_client import Office, decision_url
 
 
 def test_happy_path(people):

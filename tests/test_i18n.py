@@ -23,8 +23,8 @@ from workflows import actions
 from workflows.flows import DecisionFlow
 from workflows.views import StageFormView
 
-from .browser import decision_url, task_url
 from .factories import PASSWORD, Journey, open_task
+from .http_client import decision_url, task_url
 
 #: Words a Chinese page may show besides the test users' logins and e-mail addresses (data).
 ALLOWED = {
@@ -251,7 +251,7 @@ def test_success_messages_follow_the_reader_language():
 
 
 def test_the_page_header_switches_the_language(people):
-    from .browser import logged_in
+    from .http_client import logged_in
 
     client = logged_in(people["drafter"])
     page = client.get("/decision/").content.decode()

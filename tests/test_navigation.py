@@ -16,8 +16,8 @@ from decisions.people import display_name
 from workflows.flows import DecisionFlow
 from workflows.forms import UserChoiceField
 
-from .browser import decision_url, logged_in, start_url, task_url
 from .factories import Journey, open_task
+from .http_client import decision_url, logged_in, start_url, task_url
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 MONDAY = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)

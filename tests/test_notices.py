@@ -15,8 +15,8 @@ from decisions.services import deadlines as deadline_services
 from decisions.services.notices import notify
 from workflows.flows import DecisionFlow
 
-from .browser import decision_url, logged_in
 from .factories import Journey, make_user, open_task
+from .http_client import decision_url, logged_in
 
 pytestmark = pytest.mark.django_db
 

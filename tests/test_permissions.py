@@ -27,7 +27,8 @@ from decisions.open_tasks import OPEN
 from decisions.rulebook import Role, Stage
 from workflows.flows import DecisionFlow
 
-from .browser import (
+from .factories import PASSWORD, Journey, make_user, open_task
+from .http_client import (
     Office,
     comments_formset,
     decision_url,
@@ -36,7 +37,6 @@ from .browser import (
     start_url,
     task_url,
 )
-from .factories import PASSWORD, Journey, make_user, open_task
 
 A_TITLE = "甲：季家镇农村人居环境整治三年行动方案"
 B_TITLE = "乙：季家镇老旧小区改造实施方案"
@@ -535,8 +535,8 @@ def test_the_drafter_records_the_adoption_of_an_expert_opinion(cast):
 
 def test_an_expert_cannot_take_over_another_experts_released_task(people):
     """Art. 20: each named expert writes his own opinion, even on a task the other released."""
-    from .browser import Office, task_url
     from .factories import open_task
+    from .http_client import Office, task_url
 
     office = Office(people)
     office.propose(needs_expert_input=True, skip_reasons={"risk_assessment": "无"})

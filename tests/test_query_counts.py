@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from workflows.flows import DecisionFlow
 
-from .browser import decision_url, logged_in
 from .factories import Journey
+from .http_client import decision_url, logged_in
 
 
 def add_decisions(people, count: int, offset: int = 0) -> None:

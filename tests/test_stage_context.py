@@ -6,8 +6,8 @@ import re
 
 from workflows.diffs import draft_diff
 
-from .browser import decision_url, logged_in, task_url
 from .factories import Journey, open_task
+from .http_client import decision_url, logged_in, task_url
 
 FIRST = "第一条 为改善农村人居环境，制定本方案。\n第二条 各村设垃圾收集点。\n第三条 每周收运两次。"
 SECOND = ("第一条 为改善农村人居环境，根据有关规定，制定本方案。\n第二条 各村设垃圾收集点。\n"

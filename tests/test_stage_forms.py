@@ -10,8 +10,8 @@ from decisions.models import LegalReview, Meeting, PublicComment
 from decisions.services.drafts import draft_version_create
 from workflows import forms
 
-from .browser import Office, comments_formset, logged_in, task_url
 from .factories import Journey, open_task
+from .http_client import Office, comments_formset, logged_in, task_url
 
 
 def summary(response) -> str:

@@ -11,8 +11,8 @@ import re
 from playwright.sync_api import expect
 
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
-from tests.browser import start_url
 from tests.factories import Journey
+from tests.http_client import start_url
 
 #: What a person can empty: text, dates and text areas. A select left untouched sends nothing, so
 #: its field complains too; a radio button the form pre-checks keeps its value.

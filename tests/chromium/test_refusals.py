@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
 from decisions.models import LegalReview, Meeting
 from decisions.services.drafts import draft_version_create
-from tests.browser import task_url
 from tests.factories import Journey, open_task
+from tests.http_client import task_url
 
 
 def open_from_inbox(me, title: str) -> None:

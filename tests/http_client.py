@@ -1,4 +1,8 @@
-"""Drive the procedure through HTTP, one logged-in client per role, as people would."""
+"""Drive the procedure through HTTP with Django's test client, one logged-in client per role.
+
+No browser and no JavaScript: requests go straight to the views. The browser tests, in Chromium,
+are in tests/chromium/.
+"""
 
 import datetime
 import re
