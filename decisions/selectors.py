@@ -194,6 +194,17 @@ def revision_ground(decision: Decision) -> RevisionGround | None:
     return None
 
 
+def opinion_adoption_problem(decision: Decision) -> tuple[str, str] | None:
+    """Why the lead unit may no longer record whether an expert opinion was adopted, or None:
+    the adoption is what the decision organ reads (Art. 21), so it is settled once the meeting
+    is recorded."""
+    if decision.is_closed or decision.meetings.exists():
+        return "adoption_after_meeting", _(
+            "The meeting of the decision organ is recorded: the adoption of expert opinions "
+            "can no longer be changed.")
+    return None
+
+
 def consultation_missing(decision: Decision) -> list[str]:
     """What public participation, expert input and risk assessment still lack."""
     missing = []

@@ -138,7 +138,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             stage_rank=[r.stage.value for r in RULES].index(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
-                                 and not decision.is_closed),
+                                 and selectors.opinion_adoption_problem(decision) is None),
             expert_opinions=[
                 (opinion, forms.OpinionAdoptionForm(
                     auto_id=f"id_opinion{opinion.pk}_%s",
@@ -186,6 +186,8 @@ class OpinionAdoptionView(DecisionPageMixin, generic.View):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except StatutoryGateError as refusal:
+            messages.error(request, refusal.message)
         else:
             messages.success(request, _("The adoption of the opinion is recorded."))
         return redirect(request.resolver_match.flow_viewset.reverse(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import Decision, ExpertOpinion, PublicComment, PublicParticipation, RiskAssessment
@@ -150,12 +150,16 @@ def decision_record_risk_assessment(*, decision: Decision, risk_points: str, mea
 def decision_record_opinion_adoption(*, decision: Decision, opinion: ExpertOpinion,
                                      adoption: str, reason: str, acting_user,
                                      task=None) -> ExpertOpinion:
-    """The lead unit records whether each expert opinion was adopted, and why (Art. 21)."""
+    """The lead unit records whether each expert opinion was adopted, and why (Art. 21), from
+    its signature until the meeting is recorded."""
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.REVISION, decision)
     if opinion.decision_id != decision.pk:
         raise ValidationError(_("This opinion belongs to another decision."))
+    problem = selectors.opinion_adoption_problem(decision)
+    if problem:
+        raise StatutoryGateError(*problem)
     errors: dict = {}
     if adoption not in (AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED,
                         AdoptionStatus.NOT_ADOPTED):

@@ -179,6 +179,13 @@ class PublicationBody(serializers.Serializer):
     adoption_explanation = Text(max_length=20000)
 
 
+class OpinionAdoptionBody(serializers.Serializer):
+    """Whether the lead unit adopted an expert opinion, and why (Art. 21)."""
+
+    adoption = serializers.ChoiceField(choices=[c.value for c in AdoptionField.CHOICES])
+    reason = Text(max_length=5000)
+
+
 class DeadlineBody(serializers.Serializer):
     due_on = serializers.DateField()
     reason = Text(max_length=5000)

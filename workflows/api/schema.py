@@ -8,6 +8,8 @@ from .bodies import BODIES
 from .serializers import GateRefusalSerializer
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id.")
+OPINION_ID = OpenApiParameter("opinion_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                              description="The expert opinion's id.")
 
 
 class ErrorSerializer(serializers.Serializer):

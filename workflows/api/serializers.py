@@ -8,8 +8,8 @@ from rest_framework import serializers
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from decisions.models import AuditEvent, Decision
-from decisions.rulebook import DecisionStatus, Stage
+from decisions.models import AuditEvent, Decision, ExpertOpinion
+from decisions.rulebook import AdoptionStatus, DecisionStatus, Stage
 
 TASK_STATUSES = [str(s.value).lower() for s in STATUS]
 
@@ -80,19 +80,38 @@ class VersionSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+class ExpertOpinionSerializer(serializers.ModelSerializer):
+    expert = serializers.SerializerMethodField(help_text="The expert's login.")
+    signed_at = serializers.DateTimeField(help_text="When the expert signed it, ISO 8601.")
+    adoption = serializers.ChoiceField(
+        choices=AdoptionStatus.values,
+        help_text="Whether the lead unit adopted it (Art. 21); `pending` until it says.")
+    adoption_reason = serializers.CharField(help_text="Why; empty while `pending`.")
+
+    class Meta:
+        model = ExpertOpinion
+        fields = ["id", "expert", "signed_at", "adoption", "adoption_reason"]
+
+    def get_expert(self, opinion) -> str:
+        return opinion.expert.get_username()
+
+
 class DecisionSerializer(serializers.ModelSerializer):
     stage = serializers.ChoiceField(choices=Stage.values)
     status = serializers.ChoiceField(choices=DecisionStatus.values)
     current_version = VersionSerializer(allow_null=True)
     open_tasks = serializers.SerializerMethodField()
     drafter = serializers.SerializerMethodField()
+    expert_opinions = ExpertOpinionSerializer(many=True, read_only=True, help_text=(
+        "The signed expert opinions, oldest first, each with its adoption."))
 
     class Meta:
         model = Decision
         fields = ["id", "title", "stage", "status", "current_version", "open_tasks",
                   "proposal_source", "lead_unit", "problem", "legal_basis", "plan", "necessity",
                   "alternatives", "needs_public_participation", "needs_expert_input",
-                  "needs_risk_assessment", "drafter", "accepted_at", "created_at", "updated_at"]
+                  "needs_risk_assessment", "drafter", "expert_opinions", "accepted_at",
+                  "created_at", "updated_at"]
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_open_tasks(self, decision):

@@ -22,20 +22,21 @@ from viewflow.workflow.models import Task
 from decisions import permissions, selectors, services
 from decisions.audit import acting_as, verify_chain
 from decisions.errors import StatutoryGateError
-from decisions.models import Decision, TaskDeadline
+from decisions.models import Decision, ExpertOpinion, TaskDeadline
 from decisions.open_tasks import OPEN
 from decisions.rulebook import Stage
 from workflows import actions
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
 
 from . import schema
-from .bodies import BODIES, DeadlineBody, ProposalBody
+from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody
 from .completion import PERFORM
 from .filters import DecisionFilter
 from .serializers import (
     ChainReportSerializer,
     DecisionSerializer,
     EventSerializer,
+    ExpertOpinionSerializer,
     TaskSerializer,
     TokenRequestSerializer,
     TokenSerializer,
@@ -53,7 +54,9 @@ def _open_tasks_prefetch():
 
 def decisions_readable(user):
     return (selectors.decisions_for_user(user).select_related("process")
-            .prefetch_related(_open_tasks_prefetch()))
+            .prefetch_related(_open_tasks_prefetch(),
+                              Prefetch("expert_opinions",
+                                       queryset=ExpertOpinion.objects.select_related("expert"))))
 
 
 def _checked_id(pk) -> int:
@@ -261,6 +264,27 @@ class TaskDeadlineView(Lookups, APIView):
             services.decision_change_deadline(deadline=deadline, acting_user=user,
                                               **body.validated_data)
         return Response(TaskSerializer(task_readable_or_404(user, pk)).data)
+
+
+class OpinionAdoptionView(Lookups, APIView):
+    @extend_schema(parameters=[schema.ID, schema.OPINION_ID], request=OpinionAdoptionBody,
+                   responses={200: ExpertOpinionSerializer,
+                              **schema.errors(400, 401, 403, 404, 409)})
+    def post(self, request, pk, opinion_id):
+        """The lead unit's drafter records whether a signed expert opinion was adopted, and
+        why (Art. 21), until the meeting is recorded."""
+        user = request.user
+        decision = self.decision_or_404(pk)
+        opinion = get_object_or_404(decision.expert_opinions.select_related("expert"),
+                                    pk=_checked_id(opinion_id))
+        if not permissions.can_act(user, Stage.REVISION, decision):
+            raise exceptions.PermissionDenied(
+                _("Only the lead unit's drafter records the adoption of an expert opinion."))
+        body = OpinionAdoptionBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        opinion = services.decision_record_opinion_adoption(
+            decision=decision, opinion=opinion, acting_user=user, **body.validated_data)
+        return Response(ExpertOpinionSerializer(opinion).data)
 
 
 class AuditVerifyView(APIView):
