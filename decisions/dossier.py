@@ -156,8 +156,8 @@ def decision_record(decision: Decision) -> dict:
              "outcome_label": r.get_outcome_display(),
              "opinion_authority": r.opinion_authority,
              "opinion_procedure": r.opinion_procedure, "opinion_content": r.opinion_content,
-             "risk_statement": r.risk_statement, "reviewed_by": _person(r.reviewed_by),
-             "reviewed_at": r.reviewed_at}
+             "conclusion": r.conclusion, "risk_statement": r.risk_statement,
+             "reviewed_by": _person(r.reviewed_by), "reviewed_at": r.reviewed_at}
             for r in decision.reviews.all()],
         "counsel_opinions": [
             {"draft_version": number.get(c.draft_version_id), "counsel": c.counsel,

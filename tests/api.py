@@ -24,6 +24,8 @@ def proposal(**overrides) -> dict:
         "problem": "部分村社生活垃圾收运不及时，群众反映强烈。",
         "legal_basis": ["《中华人民共和国固体废物污染环境防治法》"],
         "plan": "三年内实现垃圾收运全覆盖。",
+        # Required since issue 9 (Art. 10): the problem text no longer stands in for it.
+        "necessity": "改善人居环境是群众的迫切需要，镇财力可以承担。",
         "draft_text": "第一条 为改善农村人居环境，制定本方案。",
         "needs_public_participation": True,
         "needs_expert_input": False,
@@ -119,7 +121,10 @@ class Api:
             "response_plan": "设立投诉电话", "controllable": controllable})
 
     def review_body(self, pk, outcome="lawful", **extra) -> dict:
+        # The three opinions are required since issue 9; `opinion` is the overall conclusion.
         body = {"outcome": outcome, "opinion": "主体适格，程序完备，内容合法。",
+                "opinion_authority": "决策主体适格", "opinion_procedure": "程序完备",
+                "opinion_content": "内容合法",
                 "reviewed_version": self.decision(pk)["current_version"]["sha256"]}
         body.update(extra)
         return body

@@ -84,6 +84,11 @@ class ProposalFields(forms.Form):
     disagreement_reasons = forms.CharField(label=_("Disagreement: reasons"), required=False,
                                            widget=forms.Textarea)
 
+    def command_data(self) -> dict:
+        """The proposal, its skip reasons and disagreements, by the stage input's names."""
+        return {**self.proposal(), "skip_reasons": self.skip_reasons(),
+                "disagreements": self.disagreements()}
+
     def proposal(self) -> dict:
         data = self.cleaned_data
         return {
@@ -122,7 +127,7 @@ class AcceptanceForm(forms.Form):
         ("accept", _("Accept")), ("return", _("Return to the drafter"))])
     reason = forms.CharField(label=_("Reasons (required when returning)"), required=False,
                              widget=forms.Textarea)
-    lead_unit = forms.CharField(label=_("Lead unit"), max_length=120)
+    lead_unit = forms.CharField(label=_("Lead unit"), max_length=120, required=False)
     reviewer = UserChoiceField(label=_("Legality reviewer"), queryset=User.objects.none(),
                                required=False)
     experts = UsersChoiceField(label=_("Experts"), queryset=User.objects.none(),
@@ -180,6 +185,8 @@ class LegalReviewForm(forms.Form):
     opinion_authority = forms.CharField(label=_("Opinion on authority"), widget=forms.Textarea)
     opinion_procedure = forms.CharField(label=_("Opinion on procedure"), widget=forms.Textarea)
     opinion_content = forms.CharField(label=_("Opinion on content"), widget=forms.Textarea)
+    conclusion = forms.CharField(label=_("Overall conclusion (optional)"), required=False,
+                                 widget=forms.Textarea)
     risk_statement = forms.CharField(label=_("Legal risk stated (required for lawful with risk)"),
                                      required=False, widget=forms.Textarea)
     counsel = forms.CharField(label=_("Outside counsel (optional)"), required=False,

@@ -1,4 +1,5 @@
-"""Thin views: validate the form, call one service, move the flow on, redirect."""
+"""Thin views: validate the form, run the stage's command (its one service), move the flow on,
+redirect. The command, ``decisions.commands``, is the same input the API builds."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from decisions import selectors, services
+from decisions import commands, selectors
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
 
@@ -78,9 +79,10 @@ class StageFormView(generic.FormView):
         return self.request.resolver_match.flow_viewset.reverse(
             "process_detail", args=[self.activation.process.pk])
 
-    def service_kwargs(self) -> dict:
-        return {"decision": self.decision, "acting_user": self.request.user,
-                "task": self.activation.task}
+    def run(self, command: commands.StageInput):
+        """Hand the stage's input (the one the API builds too) to its service."""
+        return command.run(decision=self.decision, acting_user=self.request.user,
+                           task=self.activation.task)
 
 
 class ProposeView(StageFormView):
@@ -94,12 +96,11 @@ class ProposeView(StageFormView):
     def form_valid(self, form):
         process = self.activation.process
         process.save()
+        proposal = commands.Proposal.from_data({
+            **form.command_data(), "draft_text": form.cleaned_data["draft_text"],
+            "attachments": form.cleaned_data["attachments"]})
         try:
-            services.decision_create(
-                **form.proposal(), draft_text=form.cleaned_data["draft_text"],
-                skip_reasons=form.skip_reasons(), disagreements=form.disagreements(),
-                attachments=form.cleaned_data["attachments"], process=process,
-                acting_user=self.request.user)
+            proposal.run(process=process, acting_user=self.request.user)
         except ValidationError as error:
             add_errors(form, error)
             process.delete()
@@ -125,9 +126,7 @@ class InitiationView(StageFormView):
         return initial
 
     def perform(self, form):
-        services.decision_submit(**self.service_kwargs(), changes=form.proposal(),
-                                 skip_reasons=form.skip_reasons(),
-                                 disagreements=form.disagreements())
+        self.run(commands.Submission.from_data(form.command_data()))
 
 
 class AcceptanceView(StageFormView):
@@ -137,14 +136,10 @@ class AcceptanceView(StageFormView):
         return {"lead_unit": self.decision.lead_unit, "outcome": "accept"}
 
     def perform(self, form):
-        data = form.cleaned_data
-        if data["outcome"] == "return":
-            services.decision_return(**self.service_kwargs(), reason=data["reason"])
+        self.run(commands.Acceptance.from_data(form.cleaned_data))
+        if form.cleaned_data["outcome"] == "return":
             self.success_message = _("The proposal was returned to the drafter.")
         else:
-            services.decision_accept(
-                **self.service_kwargs(), lead_unit=data["lead_unit"], reviewer=data["reviewer"],
-                experts=list(data["experts"]), risk_assessor=data["risk_assessor"])
             self.success_message = _("The proposal was accepted.")
 
 
@@ -166,22 +161,22 @@ class PublicParticipationView(StageFormView):
     def perform(self, form):
         comments = [f.cleaned_data for f in self.formset.forms
                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        services.decision_record_participation(**self.service_kwargs(), **form.cleaned_data,
-                                               comments=comments)
+        self.run(commands.PublicParticipation.from_data({**form.cleaned_data,
+                                                         "comments": comments}))
 
 
 class ExpertOpinionView(StageFormView):
     form_class = forms.ExpertOpinionForm
 
     def perform(self, form):
-        services.decision_submit_expert_opinion(**self.service_kwargs(), **form.cleaned_data)
+        self.run(commands.ExpertOpinion.from_data(form.cleaned_data))
 
 
 class RiskAssessmentView(StageFormView):
     form_class = forms.RiskAssessmentForm
 
     def perform(self, form):
-        services.decision_record_risk_assessment(**self.service_kwargs(), **form.cleaned_data)
+        self.run(commands.RiskAssessment.from_data(form.cleaned_data))
 
 
 class LegalReviewView(StageFormView):
@@ -207,7 +202,7 @@ class LegalReviewView(StageFormView):
             form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
 
     def perform(self, form):
-        services.decision_record_legal_review(**self.service_kwargs(), **form.cleaned_data)
+        self.run(commands.LegalReview.from_data(form.cleaned_data))
 
 
 class RevisionView(StageFormView):
@@ -221,7 +216,7 @@ class RevisionView(StageFormView):
         return {"revision_ground": selectors.revision_ground(self.decision)}
 
     def perform(self, form):
-        services.decision_revise(**self.service_kwargs(), **form.cleaned_data)
+        self.run(commands.Revision.from_data(form.cleaned_data))
 
 
 class MeetingView(StageFormView):
@@ -244,12 +239,8 @@ class MeetingView(StageFormView):
             super().gate_refused(form, error)
 
     def perform(self, form):
-        data = form.cleaned_data
-        services.decision_record_meeting(
-            **self.service_kwargs(), meeting_date=data["meeting_date"],
-            kind=data["meeting_kind"], head=data["head"], attendees=list(data["attendees"]),
-            positions=form.positions(), head_decision=data["head_decision"],
-            head_reason=data["head_reason"])
+        self.run(commands.Meeting.from_data({**form.cleaned_data,
+                                             "positions": form.positions()}))
 
 
 class PublicationView(StageFormView):
@@ -259,4 +250,4 @@ class PublicationView(StageFormView):
         return {"published_text": self.decision.current_version.text}
 
     def perform(self, form):
-        services.decision_publish(**self.service_kwargs(), **form.cleaned_data)
+        self.run(commands.Publication.from_data(form.cleaned_data))

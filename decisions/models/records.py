@@ -302,6 +302,7 @@ class LegalReview(ImmutableRecord):
     opinion_procedure = models.TextField(_("opinion on procedure"))
     opinion_content = models.TextField(_("opinion on content"))
     risk_statement = models.TextField(_("legal risk stated"), blank=True)
+    conclusion = models.TextField(_("overall conclusion"), blank=True, default="")
     reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
 

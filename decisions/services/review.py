@@ -27,10 +27,12 @@ def _require_consultation_complete(decision: Decision) -> None:
 @transaction.atomic
 def decision_record_legal_review(*, decision: Decision, reviewed_version: str, outcome: str,
                                  opinion_authority: str, opinion_procedure: str,
-                                 opinion_content: str, risk_statement: str = "",
-                                 counsel: str = "", counsel_opinion: str = "", acting_user,
+                                 opinion_content: str, conclusion: str = "",
+                                 risk_statement: str = "", counsel: str = "",
+                                 counsel_opinion: str = "", acting_user,
                                  task=None) -> LegalReview:
-    """The reviewer's written opinion on the draft version named by its SHA-256 (Arts. 25-28)."""
+    """The reviewer's written opinion on the draft version named by its SHA-256 (Arts. 25-28):
+    one on authority, one on procedure, one on content, and an overall conclusion if any."""
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.LEGAL_REVIEW, decision)
@@ -64,8 +66,8 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
     review = LegalReview.objects.create(
         decision=decision, draft_version=current, outcome=outcome,
         opinion_authority=opinion_authority.strip(), opinion_procedure=opinion_procedure.strip(),
-        opinion_content=opinion_content.strip(), risk_statement=(risk_statement or "").strip(),
-        reviewed_by=acting_user,
+        opinion_content=opinion_content.strip(), conclusion=(conclusion or "").strip(),
+        risk_statement=(risk_statement or "").strip(), reviewed_by=acting_user,
     )
     audit_record(action="legal_review_record", actor=acting_user, decision=decision, task=task,
                  stage=Stage.LEGAL_REVIEW,

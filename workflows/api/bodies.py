@@ -1,11 +1,13 @@
 """What a client sends: the proposal, each stage's result, a deadline change.
 
-These check shape and type only (400 with field errors); the services check the rest, and a
-statutory gate they refuse on becomes a 409.
+These check shape and type only (400 with field errors) and become the stage's command
+(``decisions.commands``, where a published name that differs is mapped); the services check the
+rest, and a statutory gate they refuse on becomes a 409.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from decisions.rulebook import (
     CONSULTATION_STAGES,
@@ -30,9 +32,7 @@ class ProposalBody(serializers.Serializer):
     legal_basis = serializers.ListField(child=Text(max_length=500), allow_empty=False,
                                         max_length=100)
     plan = Text(max_length=20000)
-    necessity = Text(max_length=20000, required=False, help_text=(
-        "Necessity and feasibility (Art. 10); when omitted, the problem statement stands for "
-        "it."))
+    necessity = Text(max_length=20000, help_text="Necessity and feasibility (Art. 10).")
     alternatives = Text(max_length=20000, required=False, allow_blank=True, default="")
     draft_text = Text(max_length=1_000_000, trim_whitespace=False)
     needs_public_participation = serializers.BooleanField(default=True)
@@ -49,13 +49,19 @@ class ProposalBody(serializers.Serializer):
             raise serializers.ValidationError(f"Not a consultation stage: {', '.join(unknown)}.")
         return value
 
-    def validate(self, attrs):
-        attrs.setdefault("necessity", attrs["problem"])
-        return attrs
 
+class InitiationBody(ProposalBody):
+    """Submitting the proposal to the office, amending first any field of the proposal given;
+    an empty body submits it as it stands."""
 
-class InitiationBody(serializers.Serializer):
-    """Submitting the proposal to the office: nothing to add."""
+    draft_text = None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for body_field in fields.values():
+            body_field.required = False
+            body_field.default = empty
+        return fields
 
 
 class AcceptanceBody(serializers.Serializer):
@@ -121,27 +127,16 @@ class RiskAssessmentBody(serializers.Serializer):
 
 class LegalReviewBody(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.values)
-    opinion = Text(max_length=50000, required=False, help_text=(
-        "The written opinion; it stands for each of the three opinions below not given "
-        "separately."))
-    opinion_authority = Text(max_length=20000, required=False)
-    opinion_procedure = Text(max_length=20000, required=False)
-    opinion_content = Text(max_length=20000, required=False)
+    opinion = Text(max_length=50000, required=False, allow_blank=True, default="", help_text=(
+        "The overall conclusion of the written opinion (optional); it does not stand in for "
+        "the opinions on authority, procedure and content, each of which is required."))
+    opinion_authority = Text(max_length=20000, help_text="The opinion on authority.")
+    opinion_procedure = Text(max_length=20000, help_text="The opinion on procedure.")
+    opinion_content = Text(max_length=20000, help_text="The opinion on content.")
     risk_statement = Text(max_length=20000, required=False, allow_blank=True, default="")
     reviewed_version = Text(max_length=64, help_text="SHA-256 of the draft version reviewed.")
     counsel = Text(max_length=200, required=False, allow_blank=True, default="")
     counsel_opinion = Text(max_length=20000, required=False, allow_blank=True, default="")
-
-    PARTS = ("opinion_authority", "opinion_procedure", "opinion_content")
-
-    def validate(self, attrs):
-        opinion = attrs.pop("opinion", None)
-        missing = [part for part in self.PARTS if part not in attrs]
-        if missing and opinion is None:
-            raise serializers.ValidationError({"opinion": ["Give the written opinion."]})
-        for part in missing:
-            attrs[part] = opinion
-        return attrs
 
 
 class RevisionBody(serializers.Serializer):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
-from decisions import permissions, selectors, services
+from decisions import commands, permissions, selectors, services
 from decisions.audit import acting_as, verify_chain
 from decisions.errors import StatutoryGateError
 from decisions.models import Decision, ExpertOpinion, TaskDeadline
@@ -30,7 +30,7 @@ from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
 
 from . import schema
 from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody
-from .completion import PERFORM
+from .completion import perform
 from .filters import DecisionFilter
 from .serializers import (
     ChainReportSerializer,
@@ -154,7 +154,8 @@ class DecisionListView(generics.ListCreateAPIView):
                 _("Only a drafter of a lead unit may propose a decision."))
         body = ProposalBody(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = actions.start_decision(acting_user=request.user, **body.validated_data)
+        proposal = commands.Proposal.from_data(body.validated_data)
+        decision = actions.start_decision(acting_user=request.user, **proposal.arguments())
         decision = decision_readable_or_404(request.user, decision.pk)
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -240,8 +241,8 @@ class TaskCompleteView(Lookups, APIView):
         body = BODIES[stage](data=request.data)
         body.is_valid(raise_exception=True)
         decision = task.process.decision
-        actions.run_task(task, acting_user=user, perform=lambda t: PERFORM[stage](
-            decision, body.validated_data, user, t))
+        actions.run_task(task, acting_user=user, perform=lambda t: perform(
+            stage, decision, body.validated_data, user, t))
         return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
 
 

@@ -1,0 +1,254 @@
+"""One input definition per stage: what the stage form and the API body hand to the service.
+
+A door checks only the shape of what it receives (a date is a date, a login names a user) and
+builds the stage's command from it; ``run`` calls the stage's one service, which validates the
+command and answers with field errors keyed by the command's field names. Where the API publishes
+another name for a field, ``API_NAMES`` maps it, on the way in and for its errors on the way out.
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from . import services
+from .rulebook import Stage
+from .services.initiation import PROPOSAL_FIELDS
+
+
+@dataclass(kw_only=True)
+class StageInput:
+    """A stage's input. A field not given keeps its blank default, for the service to refuse."""
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> "StageInput":
+        names = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def arguments(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def run(self, *, decision, acting_user, task=None):
+        raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class Proposal(StageInput):
+    """Arts. 10-13: what a proposal must say; the start of a decision."""
+
+    title: str = ""
+    proposal_source: str = ""
+    lead_unit: str = ""
+    problem: str = ""
+    legal_basis: list = field(default_factory=list)
+    plan: str = ""
+    necessity: str = ""
+    alternatives: str = ""
+    needs_public_participation: bool = True
+    needs_expert_input: bool = False
+    needs_risk_assessment: bool = False
+    skip_reasons: dict = field(default_factory=dict)
+    disagreements: list = field(default_factory=list)
+    draft_text: str = ""
+    attachments: list = field(default_factory=list)
+
+    def run(self, *, process=None, acting_user):
+        return services.decision_create(**self.arguments(), process=process,
+                                        acting_user=acting_user)
+
+
+@dataclass(kw_only=True)
+class Submission(StageInput):
+    """The proposal submitted to the office, amended first in any field given."""
+
+    changes: dict = field(default_factory=dict)
+    skip_reasons: dict = field(default_factory=dict)
+    disagreements: list = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> "Submission":
+        return cls(changes={key: data[key] for key in PROPOSAL_FIELDS if key in data},
+                   skip_reasons=data.get("skip_reasons") or {},
+                   disagreements=data.get("disagreements") or [])
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_submit(decision=decision, acting_user=acting_user, task=task,
+                                        **self.arguments())
+
+
+@dataclass(kw_only=True)
+class Acceptance(StageInput):
+    """Art. 12: the office accepts, naming who acts next, or returns it with its reasons."""
+
+    outcome: str = ""
+    reason: str = ""
+    lead_unit: str | None = None
+    reviewer: object = None
+    experts: list = field(default_factory=list)
+    risk_assessor: object = None
+
+    def run(self, *, decision, acting_user, task=None):
+        if self.outcome == "return":
+            return services.decision_return(decision=decision, reason=self.reason,
+                                            acting_user=acting_user, task=task)
+        if self.outcome != "accept":
+            raise ValidationError({"outcome": [_("Accept the proposal or return it.")]})
+        return services.decision_accept(
+            decision=decision, lead_unit=self.lead_unit, reviewer=self.reviewer,
+            experts=list(self.experts), risk_assessor=self.risk_assessor,
+            acting_user=acting_user, task=task)
+
+
+@dataclass(kw_only=True)
+class PublicParticipation(StageInput):
+    """Arts. 14-17: how the public was consulted, and each comment with its adoption."""
+
+    method: str = ""
+    window_start: datetime.date | None = None
+    window_end: datetime.date | None = None
+    shortening_reason: str = ""
+    comments: list = field(default_factory=list)
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_record_participation(
+            decision=decision, acting_user=acting_user, task=task, **self.arguments())
+
+
+@dataclass(kw_only=True)
+class ExpertOpinion(StageInput):
+    """Art. 20: an expert's own written, signed opinion."""
+
+    opinion: str = ""
+    signature: str = ""
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_submit_expert_opinion(
+            decision=decision, acting_user=acting_user, task=task, **self.arguments())
+
+
+@dataclass(kw_only=True)
+class RiskAssessment(StageInput):
+    """Arts. 22-24: risk points, measures, response plan, and whether it is controllable."""
+
+    risk_points: str = ""
+    measures: str = ""
+    response_plan: str = ""
+    controllable: bool | None = None
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_record_risk_assessment(
+            decision=decision, acting_user=acting_user, task=task, **self.arguments())
+
+
+@dataclass(kw_only=True)
+class LegalReview(StageInput):
+    """Arts. 25-28: the opinion on authority, procedure and content of one named draft version,
+    the outcome, and an overall conclusion where the reviewer writes one."""
+
+    reviewed_version: str = ""
+    outcome: str = ""
+    opinion_authority: str = ""
+    opinion_procedure: str = ""
+    opinion_content: str = ""
+    conclusion: str = ""
+    risk_statement: str = ""
+    counsel: str = ""
+    counsel_opinion: str = ""
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_record_legal_review(
+            decision=decision, acting_user=acting_user, task=task, **self.arguments())
+
+
+@dataclass(kw_only=True)
+class Revision(StageInput):
+    """Art. 28: the revised draft and the response to the opinion."""
+
+    draft_text: str = ""
+    response: str = ""
+    attachments: list = field(default_factory=list)
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_revise(decision=decision, acting_user=acting_user, task=task,
+                                        **self.arguments())
+
+
+@dataclass(kw_only=True)
+class Meeting(StageInput):
+    """Arts. 29-31: the meeting, each attending member's position, and the head's decision.
+
+    ``positions`` maps each member to ``(position, reason)``.
+    """
+
+    meeting_date: datetime.date | None = None
+    meeting_kind: str = ""
+    head: object = None
+    attendees: list = field(default_factory=list)
+    positions: dict = field(default_factory=dict)
+    head_decision: str = ""
+    head_reason: str = ""
+
+    def run(self, *, decision, acting_user, task=None):
+        arguments = self.arguments()
+        arguments["kind"] = arguments.pop("meeting_kind")
+        arguments["attendees"] = list(arguments["attendees"])
+        return services.decision_record_meeting(decision=decision, acting_user=acting_user,
+                                                task=task, **arguments)
+
+
+@dataclass(kw_only=True)
+class Publication(StageInput):
+    """Art. 32: the publication of the adopted decision."""
+
+    published_on: datetime.date | None = None
+    published_text: str = ""
+    adoption_explanation: str = ""
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_publish(decision=decision, acting_user=acting_user, task=task,
+                                         **self.arguments())
+
+
+#: Each stage's input; the proposal that starts a decision is ``Proposal``.
+INPUTS: dict[str, type[StageInput]] = {
+    Stage.INITIATION: Submission,
+    Stage.ACCEPTANCE: Acceptance,
+    Stage.PUBLIC_PARTICIPATION: PublicParticipation,
+    Stage.EXPERT_INPUT: ExpertOpinion,
+    Stage.RISK_ASSESSMENT: RiskAssessment,
+    Stage.LEGAL_REVIEW: LegalReview,
+    Stage.REVISION: Revision,
+    Stage.COLLECTIVE_DECISION: Meeting,
+    Stage.PUBLICATION: Publication,
+}
+
+#: The API's published name -> the command's field name, where they differ (the contract is
+#: binding). A name inside a list of objects (each public comment) is mapped there too.
+API_NAMES: dict[str, dict[str, str]] = {
+    Stage.PUBLIC_PARTICIPATION: {"adopted": "adoption"},
+    Stage.LEGAL_REVIEW: {"opinion": "conclusion"},
+}
+
+
+def _renamed(value, names: Mapping):
+    if isinstance(value, Mapping):
+        return {names.get(key, key): _renamed(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, names) for item in value]
+    return value
+
+
+def from_api(stage: str, body: Mapping) -> StageInput:
+    """The stage's command from an API body, its published names mapped to the command's."""
+    return INPUTS[stage].from_data(_renamed(dict(body), API_NAMES.get(stage, {})))
+
+
+def api_error(stage: str, error: ValidationError) -> ValidationError:
+    """The service's field errors under the API's published names."""
+    if not hasattr(error, "error_dict"):
+        return error
+    published = {name: key for key, name in API_NAMES.get(stage, {}).items()}
+    return ValidationError({published.get(key, key): messages
+                            for key, messages in error.error_dict.items()})
