@@ -65,6 +65,20 @@ def require_act(user, stage: str, decision: Decision) -> None:
         )
 
 
+def may_change_deadlines(user, decision: Decision) -> bool:
+    """The office keeps the deadlines of a decision's tasks; holding the acceptance permission
+    on the decision is what makes a user its office."""
+    return can_act(user, Stage.ACCEPTANCE, decision)
+
+
+def require_may_change_deadlines(user, decision: Decision) -> None:
+    if not may_change_deadlines(user, decision):
+        raise PermissionDenied(
+            _("You may not act at the stage “%(stage)s” of this decision.")
+            % {"stage": Stage.ACCEPTANCE.label}
+        )
+
+
 def decisions_visible_to(user):
     """Decisions ``user`` may read: his object grants, or every one for the auditor role."""
     return get_objects_for_user(user, VIEW, klass=Decision, accept_global_perms=True)

@@ -76,6 +76,12 @@ class AdoptionStatus(models.TextChoices):
     NOT_ADOPTED = "not_adopted", pgettext_lazy("adoption of an opinion", "Not adopted")
 
 
+#: Arts. 18, 21: what the lead unit may say of a comment or an opinion once it has weighed it;
+#: "pending" is no answer.
+DECIDED_ADOPTIONS: tuple[AdoptionStatus, ...] = (
+    AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED, AdoptionStatus.NOT_ADOPTED)
+
+
 class ProposalSource(models.TextChoices):
     LEADER = "leader", _("Proposed by a leader")
     DEPARTMENT = "department", _("Proposed by a department or village")
@@ -158,6 +164,13 @@ CONSULTATION_STAGES: tuple[Stage, ...] = (
     Stage.RISK_ASSESSMENT,
 )
 
+#: The proposal's field that says whether the decision needs each consultation stage.
+STAGE_FLAGS: dict[Stage, str] = {
+    Stage.PUBLIC_PARTICIPATION: "needs_public_participation",
+    Stage.EXPERT_INPUT: "needs_expert_input",
+    Stage.RISK_ASSESSMENT: "needs_risk_assessment",
+}
+
 #: Object permissions on a decision: one per human stage, plus reading it.
 VIEW_PERMISSION = "view_decision"
 #: Reading the whole audit trail and searching it: the auditor role's, never a stage actor's.
@@ -182,4 +195,5 @@ def stage_permission(stage: str) -> str:
 
 
 def stage_rank(stage: str) -> int:
+    """How far along the procedure ``stage`` comes: 0 for initiation."""
     return STAGE_ORDER.index(str(stage))

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .models import (
     PublicParticipation,
     RiskAssessment,
 )
+from .open_tasks import open_deadlines
 from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, HeadDecision, ReviewOutcome, Stage
 
 
@@ -29,6 +30,20 @@ def decisions_for_user(user) -> QuerySet[Decision]:
     return (permissions.decisions_visible_to(user)
             .select_related("current_version", "drafter")
             .order_by("-created_at", "-id"))
+
+
+def _late(today: datetime.date) -> Exists:
+    return Exists(open_deadlines().filter(decision=OuterRef("pk"), due_on__lt=today))
+
+
+def decisions_overdue(decisions: QuerySet[Decision], today: datetime.date) -> QuerySet[Decision]:
+    """Those of ``decisions`` with an open task past its due day: late from the day after."""
+    return decisions.filter(_late(today))
+
+
+def decisions_not_overdue(decisions: QuerySet[Decision],
+                          today: datetime.date) -> QuerySet[Decision]:
+    return decisions.filter(~_late(today))
 
 
 def decision_for_page(pk: int) -> Decision:
@@ -113,6 +128,12 @@ def latest_review(decision: Decision) -> LegalReview | None:
     return decision.reviews.order_by("-id").first()
 
 
+def review_is_current(decision: Decision, review: LegalReview | None) -> bool:
+    """Whether ``review`` covers the draft as it stands: a review of an earlier version says
+    nothing of the current one (Art. 28)."""
+    return review is not None and review.draft_version_id == decision.current_version_id
+
+
 def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
     """Why the draft may not go to the decision organ now (Art. 28), or None."""
     review = latest_review(decision)
@@ -122,7 +143,7 @@ def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
         return "review_not_lawful", _(
             "The latest legality review found the draft “%(outcome)s”: it may not go to the "
             "decision organ.") % {"outcome": review.get_outcome_display()}
-    if review.draft_version_id != decision.current_version_id:
+    if not review_is_current(decision, review):
         return "review_stale_version", _(
             "The draft changed after its legality review (the review covers version "
             "%(reviewed)d, the current draft is version %(current)d): review it again.") % {
@@ -180,7 +201,7 @@ def revision_ground(decision: Decision) -> RevisionGround | None:
     current = decision.current_version_id
     review = (decision.reviews.select_related("reviewed_by", "draft_version")
               .order_by("-id").first())
-    if (review and review.draft_version_id == current
+    if (review_is_current(decision, review)
             and review.outcome in (ReviewOutcome.UNLAWFUL, ReviewOutcome.RETURNED)):
         return RevisionGround(Stage.LEGAL_REVIEW.value, review)
     risk = (decision.risk_assessments.select_related("assessed_by", "draft_version")

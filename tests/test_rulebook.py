@@ -59,3 +59,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in refused.stderr
     started = _django_check("config.settings.production", DJANGO_SECRET_KEY="x" * 50)
     assert started.returncode == 0, started.stderr
+
+
+def test_decided_adoptions_are_every_answer_but_pending():
+    assert list(rulebook.DECIDED_ADOPTIONS) == ["adopted", "partly_adopted", "not_adopted"]
+    assert rulebook.AdoptionStatus.PENDING not in rulebook.DECIDED_ADOPTIONS
+
+
+def test_each_consultation_stage_has_its_flag_on_the_decision():
+    from decisions.models import Decision
+
+    assert list(rulebook.STAGE_FLAGS) == list(rulebook.CONSULTATION_STAGES)
+    decision = Decision(needs_public_participation=False, needs_expert_input=True,
+                        needs_risk_assessment=False)
+    assert [decision.needs(stage) for stage in rulebook.CONSULTATION_STAGES] == [
+        False, True, False]
+    assert decision.needs("expert_input")
+
+
+def test_stage_rank_follows_the_statute():
+    assert rulebook.stage_rank(Stage.INITIATION) == 0
+    assert rulebook.stage_rank("legal_review") == 5
+    assert [rulebook.stage_rank(s) for s in Stage] == list(range(len(Stage)))

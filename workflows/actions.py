@@ -14,7 +14,7 @@ from viewflow.workflow.models import Task
 from decisions import services
 from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
-from decisions.open_tasks import OPEN
+from decisions.open_tasks import is_open
 
 from .flows import DecisionFlow
 from .stages import finish_task
@@ -39,7 +39,7 @@ def claim_task(task: Task, *, acting_user) -> Task:
     """Take an unassigned task from the queue (needs the stage's permission on the decision)."""
     with acting_as(acting_user), DecisionFlow.lock(task.process_id), transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN:
+        if not is_open(task):
             raise StatutoryGateError("task_not_open", _("This task is no longer open."))
         activation = task.flow_task.activation_class(task)
         if not task.flow_task.can_assign(acting_user, task):
@@ -55,7 +55,7 @@ def run_task(task: Task, *, acting_user, perform) -> None:
     """
     with acting_as(acting_user), DecisionFlow.lock(task.process_id), transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN:
+        if not is_open(task):
             raise StatutoryGateError("task_not_open",
                                      _("This task was completed by someone else or is closed."))
         flow_task = task.flow_task

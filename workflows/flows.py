@@ -11,7 +11,7 @@ from viewflow.workflow import flow, lock
 
 from decisions import permissions, selectors, services
 from decisions.models import Decision
-from decisions.rulebook import HeadDecision, Stage
+from decisions.rulebook import CONSULTATION_STAGES, HeadDecision, Stage
 
 from . import views
 from .models import DecisionProcess
@@ -88,15 +88,14 @@ class DecisionFlow(flow.Flow):
         FanOutSplit()
         .Annotation(title=_("Consultation"))
         .Next(this.public_participation,
-              case=lambda activation: _decision(activation).needs_public_participation)
+              case=lambda activation: _decision(activation).needs(Stage.PUBLIC_PARTICIPATION))
         .Next(this.expert_input,
-              case=lambda activation: _decision(activation).needs_expert_input,
+              case=lambda activation: _decision(activation).needs(Stage.EXPERT_INPUT),
               data_source=_experts)
         .Next(this.risk_assessment,
-              case=lambda activation: _decision(activation).needs_risk_assessment)
+              case=lambda activation: _decision(activation).needs(Stage.RISK_ASSESSMENT))
         .Next(this.consultation_done, case=lambda activation: not any(
-            _decision(activation).needs(stage) for stage in
-            (Stage.PUBLIC_PARTICIPATION, Stage.EXPERT_INPUT, Stage.RISK_ASSESSMENT)))
+            _decision(activation).needs(stage) for stage in CONSULTATION_STAGES))
     )
 
     # Lead unit

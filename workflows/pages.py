@@ -25,9 +25,9 @@ from decisions.calendar import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.middleware import record_refusal
 from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
-from decisions.open_tasks import OPEN
+from decisions.open_tasks import human_tasks, is_open, open_deadlines
 from decisions.people import display_name
-from decisions.rulebook import RULES, Stage
+from decisions.rulebook import RULES, Stage, stage_rank
 
 from . import forms, queues
 from .deadline_display import deadline_of, state_badge
@@ -87,9 +87,7 @@ def _deadline_badges(decisions) -> dict[int, str]:
     """Each listed decision's most pressing open deadline, as the inbox shows it: one query for
     the deadlines of the page's decisions, two for the calendar."""
     earliest = {}
-    for deadline in (TaskDeadline.objects
-                     .filter(decision__in=[d.pk for d in decisions], closed_at__isnull=True,
-                             task__status__in=OPEN)
+    for deadline in (open_deadlines().filter(decision__in=[d.pk for d in decisions])
                      .order_by("-due_on", "-id")):
         earliest[deadline.decision_id] = deadline
     if not earliest:
@@ -112,9 +110,9 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
         services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
                                               page=self.request.path)
         process = decision.process
-        tasks = list(process.task_set.filter(flow_task_type="HUMAN")
+        tasks = list(human_tasks(process.pk)
                      .select_related("owner", "deadline").order_by("created", "id"))
-        open_tasks = [t for t in tasks if t.status in OPEN]
+        open_tasks = [t for t in tasks if is_open(t)]
         versions = list(decision.versions.all())
         reviews = list(decision.reviews.all())
         latest_review = reviews[-1] if reviews else None
@@ -126,16 +124,15 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
                    for older, newer in zip(versions, versions[1:], strict=False)],
             reviews=reviews,
             latest_review=latest_review,
-            review_valid=(latest_review is not None
-                          and latest_review.draft_version_id == decision.current_version_id),
+            review_valid=selectors.review_is_current(decision, latest_review),
             open_tasks=open_tasks,
             open_task_rows=_open_task_rows(decision, open_tasks),
-            may_change_deadlines=(permissions.can_act(self.request.user, Stage.ACCEPTANCE,
-                                                      decision) and not decision.is_closed),
+            may_change_deadlines=(permissions.may_change_deadlines(self.request.user, decision)
+                                  and not decision.is_closed),
             deadline_form=forms.DeadlineChangeForm(auto_id=False),
-            done_tasks=[t for t in tasks if t.status not in OPEN],
+            done_tasks=[t for t in tasks if not is_open(t)],
             rules=RULES,
-            stage_rank=[r.stage.value for r in RULES].index(decision.stage),
+            stage_rank=stage_rank(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and selectors.opinion_adoption_problem(decision) is None),

@@ -16,7 +16,7 @@ from viewflow.workflow.models import Task
 
 from decisions import permissions
 from decisions.middleware import record_refusal
-from decisions.open_tasks import OPEN
+from decisions.open_tasks import is_open
 from decisions.people import display_name
 from decisions.rulebook import RULES_BY_STAGE, Stage
 
@@ -37,7 +37,7 @@ def task_refused(request, task) -> TemplateResponse:
         "task": task,
         "stage": Stage(str(task.flow_task.stage)).label,
         "holder": task_holder(task),
-        "is_open": task.status in OPEN,
+        "is_open": is_open(task),
         "decision": decision if may_view else None,
         "process": task.process,
     }
@@ -72,6 +72,6 @@ class TaskIndexView(generic.View):
             return redirect(flow_task.reverse("execute", args=[task.process_id, task.pk]))
         if activation.assign.can_proceed() and flow_task.can_assign(request.user, task):
             return redirect(flow_task.reverse("assign", args=[task.process_id, task.pk]))
-        if task.status not in OPEN and flow_task.can_view(request.user, task):
+        if not is_open(task) and flow_task.can_view(request.user, task):
             return redirect(flow_task.reverse("detail", args=[task.process_id, task.pk]))
         return task_refused(request, task)

@@ -11,7 +11,12 @@ from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import Decision, ExpertOpinion, PublicComment, PublicParticipation, RiskAssessment
 from ..people import display_name
-from ..rulebook import PUBLIC_CONSULTATION_MIN_DAYS, AdoptionStatus, ParticipationMethod, Stage
+from ..rulebook import (
+    DECIDED_ADOPTIONS,
+    PUBLIC_CONSULTATION_MIN_DAYS,
+    ParticipationMethod,
+    Stage,
+)
 from ._common import locked, raise_if, require_open, require_text
 
 
@@ -57,8 +62,7 @@ def decision_record_participation(*, decision: Decision, method: str,
             if not str(comment.get(key, "")).strip():
                 errors.setdefault("comments", []).append(
                     _("Comment %(n)d: the %(field)s is required.") % {"n": n, "field": label})
-        if comment.get("adoption") not in (AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED,
-                                           AdoptionStatus.NOT_ADOPTED):
+        if comment.get("adoption") not in DECIDED_ADOPTIONS:
             errors.setdefault("comments", []).append(
                 _("Comment %(n)d: say whether it was adopted.") % {"n": n})
     raise_if(errors)
@@ -161,8 +165,7 @@ def decision_record_opinion_adoption(*, decision: Decision, opinion: ExpertOpini
     if problem:
         raise StatutoryGateError(*problem)
     errors: dict = {}
-    if adoption not in (AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED,
-                        AdoptionStatus.NOT_ADOPTED):
+    if adoption not in DECIDED_ADOPTIONS:
         errors["adoption"] = [_("Say whether the opinion was adopted.")]
     require_text(errors, "reason", reason, _("The reason"))
     raise_if(errors)

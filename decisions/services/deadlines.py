@@ -15,7 +15,7 @@ from ..deadlines import reckon, stage_periods
 from ..errors import StatutoryGateError
 from ..links import decision_link, task_link
 from ..models import DeadlineChange, Decision, LegalReview, TaskDeadline
-from ..open_tasks import OPEN
+from ..open_tasks import OPEN, human_tasks, is_open
 from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
 from ._common import raise_if, require_open, require_text
 from .notices import clause, in_language, notify, role_members, stage_holders
@@ -30,11 +30,10 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None,
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    tasks = list(Task.objects.filter(process_id=decision.process_id, flow_task_type="HUMAN")
-                 .select_related("deadline", "owner"))
+    tasks = list(human_tasks(decision.process_id).select_related("deadline", "owner"))
     TaskDeadline.objects.filter(decision=decision, closed_at__isnull=True).exclude(
         task__status__in=OPEN).update(closed_at=now)
-    new_tasks = [t for t in tasks if t.status in OPEN and not hasattr(t, "deadline")]
+    new_tasks = [t for t in tasks if is_open(t) and not hasattr(t, "deadline")]
     if not new_tasks:
         return
     periods = stage_periods()
@@ -146,7 +145,7 @@ def decision_change_deadline(*, deadline: TaskDeadline, due_on: datetime.date, r
         pk=deadline.pk)
     decision = deadline.decision
     require_open(decision)
-    permissions.require_act(acting_user, Stage.ACCEPTANCE, decision)
+    permissions.require_may_change_deadlines(acting_user, decision)
     if deadline.closed_at is not None:
         raise StatutoryGateError("task_not_open", _("This task is finished; its deadline is "
                                                     "closed."))

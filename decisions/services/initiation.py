@@ -10,7 +10,7 @@ from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import AcceptanceReturn, Decision, StageSkip, UnitDisagreement
-from ..rulebook import CONSULTATION_STAGES, ProposalSource, Role, Stage
+from ..rulebook import CONSULTATION_STAGES, STAGE_FLAGS, ProposalSource, Role, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
 from .notices import clause, in_language, notify
@@ -18,12 +18,6 @@ from .notices import clause, in_language, notify
 PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
                    "necessity", "alternatives", "needs_public_participation",
                    "needs_expert_input", "needs_risk_assessment"]
-
-FLAG_FIELDS = {
-    Stage.PUBLIC_PARTICIPATION: "needs_public_participation",
-    Stage.EXPERT_INPUT: "needs_expert_input",
-    Stage.RISK_ASSESSMENT: "needs_risk_assessment",
-}
 
 
 def _validate_proposal(data: dict, skip_reasons: dict) -> None:
@@ -40,7 +34,7 @@ def _validate_proposal(data: dict, skip_reasons: dict) -> None:
         errors.setdefault("legal_basis", []).append(
             _("List at least one legal basis (Art. 10)."))
     for stage in CONSULTATION_STAGES:
-        if not data.get(FLAG_FIELDS[stage]) and not str(skip_reasons.get(stage, "")).strip():
+        if not data.get(STAGE_FLAGS[stage]) and not str(skip_reasons.get(stage, "")).strip():
             errors.setdefault("skip_reasons", []).append(
                 _("Give the reason why %(stage)s is not needed.") % {"stage": stage.label})
     raise_if(errors)

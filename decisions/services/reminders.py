@@ -25,7 +25,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from ..calendar import WorkingCalendar
 from ..deadlines import reminder_lead_days
 from ..models import Notification, Reminder, TaskDeadline
-from ..open_tasks import OPEN
+from ..open_tasks import open_deadlines
 from ..rulebook import Role, Stage, stage_permission
 
 logger = logging.getLogger(__name__)
@@ -51,8 +51,7 @@ def reminders_record(*, now: datetime.datetime | None = None, batch_size: int = 
     returns how many were due today, recorded now or by an earlier sweep."""
     today = timezone.localdate(now or timezone.now())
     calendar = WorkingCalendar.around(today)
-    deadlines = (TaskDeadline.objects
-                 .filter(closed_at__isnull=True, task__status__in=OPEN)
+    deadlines = (open_deadlines()
                  .select_related("task", "decision")
                  .order_by("id"))
     recorded, last_id = 0, 0

@@ -11,6 +11,7 @@ from rest_framework.fields import empty
 
 from decisions.rulebook import (
     CONSULTATION_STAGES,
+    DECIDED_ADOPTIONS,
     AdoptionStatus,
     HeadDecision,
     MeetingKind,
@@ -75,12 +76,11 @@ class AcceptanceBody(serializers.Serializer):
 
 
 @extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "string", "enum": [
-    AdoptionStatus.ADOPTED.value, AdoptionStatus.PARTLY_ADOPTED.value,
-    AdoptionStatus.NOT_ADOPTED.value]}]})
+    status.value for status in DECIDED_ADOPTIONS]}]})
 class AdoptionField(serializers.Field):
     """Whether a comment was adopted: true, false, or adopted / partly_adopted / not_adopted."""
 
-    CHOICES = [AdoptionStatus.ADOPTED, AdoptionStatus.PARTLY_ADOPTED, AdoptionStatus.NOT_ADOPTED]
+    CHOICES = DECIDED_ADOPTIONS
     default_error_messages = {"invalid": "true, false, or one of adopted, partly_adopted, "
                                          "not_adopted."}
 
@@ -177,7 +177,7 @@ class PublicationBody(serializers.Serializer):
 class OpinionAdoptionBody(serializers.Serializer):
     """Whether the lead unit adopted an expert opinion, and why (Art. 21)."""
 
-    adoption = serializers.ChoiceField(choices=[c.value for c in AdoptionField.CHOICES])
+    adoption = serializers.ChoiceField(choices=[c.value for c in DECIDED_ADOPTIONS])
     reason = Text(max_length=5000)
 
 
