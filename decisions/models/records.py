@@ -98,11 +98,8 @@ class Decision(models.Model):
         return self.stage == Stage.ARCHIVED
 
     def needs(self, stage: str) -> bool:
-        return {
-            Stage.PUBLIC_PARTICIPATION: self.needs_public_participation,
-            Stage.EXPERT_INPUT: self.needs_expert_input,
-            Stage.RISK_ASSESSMENT: self.needs_risk_assessment,
-        }[stage]
+        """Whether this decision goes through consultation ``stage`` (Arts. 14-24)."""
+        return getattr(self, rulebook.STAGE_FLAGS[stage])
 
 
 class UnitDisagreement(models.Model):

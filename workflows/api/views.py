@@ -7,7 +7,7 @@ the body (400), then the service's own gates (409).
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,8 @@ from viewflow.workflow.models import Task
 from decisions import commands, permissions, selectors, services
 from decisions.audit import acting_as, verify_chain
 from decisions.errors import StatutoryGateError
-from decisions.models import Decision, ExpertOpinion, TaskDeadline
-from decisions.open_tasks import OPEN
+from decisions.models import Decision, ExpertOpinion
+from decisions.open_tasks import all_open_human_tasks, is_open
 from decisions.rulebook import Stage
 from workflows import actions
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
@@ -47,7 +47,7 @@ MAX_ID = 2**63 - 1
 
 def _open_tasks_prefetch():
     return Prefetch("process__task_set",
-                    queryset=Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN")
+                    queryset=all_open_human_tasks()
                     .select_related("owner", "deadline", "process__decision"),
                     to_attr="open_human_tasks")
 
@@ -95,7 +95,7 @@ class Lookups:
 
 
 def _require_open(task: Task) -> None:
-    if task.status not in OPEN:
+    if not is_open(task):
         raise StatutoryGateError("task_not_open",
                                  _("This task was completed by someone else or is closed."))
 
@@ -142,10 +142,8 @@ class DecisionListView(generics.ListCreateAPIView):
             decisions = decisions.filter(stage=params.validated_data["stage"])
         overdue = params.validated_data.get("overdue")
         if overdue is not None:
-            late = Exists(TaskDeadline.objects.filter(
-                decision=OuterRef("pk"), closed_at__isnull=True,
-                due_on__lt=timezone.localdate()))
-            decisions = decisions.filter(late if overdue else ~late)
+            keep = selectors.decisions_overdue if overdue else selectors.decisions_not_overdue
+            decisions = keep(decisions, timezone.localdate())
         return decisions
 
     def create(self, request, *args, **kwargs):
@@ -254,7 +252,7 @@ class TaskDeadlineView(Lookups, APIView):
         user = request.user
         task = self.task_or_404(pk)
         _require_open(task)
-        if not permissions.can_act(user, Stage.ACCEPTANCE, task.process.decision):
+        if not permissions.may_change_deadlines(user, task.process.decision):
             raise exceptions.PermissionDenied(_("Only the office changes a deadline."))
         deadline = getattr(task, "deadline", None)
         if deadline is None:
