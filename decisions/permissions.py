@@ -1,19 +1,21 @@
-"""Who may do what, per decision: every grant of a stage permission lives here.
+"""Who may do what, per decision: every grant and revoke of a stage permission lives here.
 
 Stage permissions are object permissions (django-guardian) on the decision, never global, so a
-reviewer of one decision has no power over another.
+reviewer of one decision has no power over another. A stage grant ends when the procedure can no
+longer come back to that stage for its holder, and every one ends at the archive; the grant to
+read the decision stays.
 """
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from . import rulebook
 from .audit import audit_record
 from .models import Decision
-from .rulebook import Role, Stage
+from .rulebook import HeadDecision, Role, Stage
 
 VIEW = f"decisions.{rulebook.VIEW_PERMISSION}"
 AUDIT_TRAIL = f"decisions.{rulebook.AUDIT_TRAIL_PERMISSION}"
@@ -66,9 +68,11 @@ def require_act(user, stage: str, decision: Decision) -> None:
 
 
 def may_change_deadlines(user, decision: Decision) -> bool:
-    """The office keeps the deadlines of a decision's tasks; holding the acceptance permission
-    on the decision is what makes a user its office."""
-    return can_act(user, Stage.ACCEPTANCE, decision)
+    """The office keeps the deadlines of a decision's tasks: it holds the grant of a stage the
+    rulebook gives the office, acceptance from the submission and publication from the
+    acceptance until the file is closed (the acceptance grant ends once accepted)."""
+    return any(can_act(user, rule.stage, decision) for rule in rulebook.RULES
+               if rule.actor == Role.OFFICE and rule.permission)
 
 
 def require_may_change_deadlines(user, decision: Decision) -> None:
@@ -116,6 +120,95 @@ def grant(decision: Decision, holder, *stages: str, acting_user, task=None) -> N
         action="permission_grant", actor=acting_user, decision=decision, task=task,
         after={"holder": _holder_label(holder), "permissions": perms},
     )
+
+
+def revoke(decision: Decision, holder, *stages: str, acting_user, task=None) -> None:
+    """Take the given stage permissions from ``holder``; reading the decision stays."""
+    perms = [rulebook.stage_permission(stage) for stage in stages]
+    for perm in perms:
+        remove_perm(perm, holder, decision)
+    for user in (holder, acting_user):
+        if user is not None and not isinstance(user, Group):
+            forget_cached_permissions(user)
+    audit_record(
+        action="permission_revoke", actor=acting_user, decision=decision, task=task,
+        before={"holder": _holder_label(holder), "permissions": perms},
+    )
+
+
+def revoke_ended_grants(decision: Decision, *, acting_user, task=None) -> None:
+    """Take back every stage grant the procedure can no longer use, each revoke audited.
+
+    Called whenever the procedure moves on, and at the archive, where every stage grant of
+    everyone ends (Art. 33: the file is closed); the grant to read the decision stays.
+    """
+    decision = Decision.objects.select_related("drafter", "reviewer", "risk_assessor").get(
+        pk=decision.pk)
+    ended = _all_stage_grants(decision) if decision.stage == Stage.ARCHIVED else \
+        _ended_grants(decision)
+    for holder, stages in ended:
+        held = _held(decision, holder, stages)
+        if held:
+            revoke(decision, holder, *held, acting_user=acting_user, task=task)
+
+
+def _ended_grants(decision: Decision) -> list[tuple[object, list[str]]]:
+    """Whose stage grants the procedure can no longer come back to.
+
+    Once accepted (Art. 12) a proposal never returns to initiation or acceptance (a returned one
+    is granted to the office again when resubmitted). Public participation, each expert's signed
+    opinion and a risk found controllable are recorded once; a risk found not controllable is
+    assessed again after the revision. Until the decision organ adopts the draft or rejects it,
+    a review or the head's "revise" sends it back to revision and review, and the drafter records
+    the adoption of expert opinions under his revision grant: those stay until then.
+    """
+    if decision.accepted_at is None:
+        return []
+    office = role_group(Role.OFFICE)
+    drafters = [Stage.INITIATION]
+    if not decision.needs_public_participation or decision.participations.exists():
+        drafters.append(Stage.PUBLIC_PARTICIPATION)
+    ended: list[tuple[object, list[str]]] = [(office, [Stage.ACCEPTANCE])]
+    ended += [(opinion.expert, [Stage.EXPERT_INPUT])
+              for opinion in decision.expert_opinions.select_related("expert").order_by("pk")]
+    risk = decision.risk_assessments.order_by("-id").first()
+    if risk is not None and risk.controllable and decision.risk_assessor_id:
+        ended.append((decision.risk_assessor, [Stage.RISK_ASSESSMENT]))
+    meeting = decision.meetings.order_by("-id").first()
+    decided = meeting.head_decision if meeting else None
+    if decided in (HeadDecision.ADOPTED, HeadDecision.NOT_ADOPTED):
+        drafters.append(Stage.REVISION)
+        if decision.reviewer_id:
+            ended.append((decision.reviewer, [Stage.LEGAL_REVIEW]))
+        if decided == HeadDecision.ADOPTED:
+            ended.append((role_group(Role.SECRETARY), [Stage.COLLECTIVE_DECISION]))
+        else:
+            ended.append((office, [Stage.PUBLICATION]))
+    return [(decision.drafter, drafters), *ended]
+
+
+def _all_stage_grants(decision: Decision) -> list[tuple[object, list[str]]]:
+    stage_of = {rule.permission: rule.stage for rule in rulebook.RULES if rule.permission}
+    grants = {"object_pk": str(decision.pk), "permission__codename__in": list(stage_of),
+              "permission__content_type__app_label": Decision._meta.app_label}
+    held: dict = {}
+    for model, field in ((UserObjectPermission, "user"), (GroupObjectPermission, "group")):
+        for row in model.objects.filter(**grants).select_related(field, "permission") \
+                .order_by(f"{field}_id", "pk"):
+            held.setdefault(getattr(row, field), []).append(stage_of[row.permission.codename])
+    return list(held.items())
+
+
+def _held(decision: Decision, holder, stages) -> list[str]:
+    """Those of ``stages`` granted to ``holder`` himself (not through a group), in stage order."""
+    codenames = {rulebook.rule_for(stage).permission: stage for stage in stages}
+    model, field = ((GroupObjectPermission, "group") if isinstance(holder, Group)
+                    else (UserObjectPermission, "user"))
+    held = set(model.objects.filter(
+        **{field: holder}, object_pk=str(decision.pk), permission__codename__in=list(codenames),
+        permission__content_type__app_label=Decision._meta.app_label,
+    ).values_list("permission__codename", flat=True))
+    return [stage for codename, stage in codenames.items() if codename in held]
 
 
 def _holder_label(holder) -> str:

@@ -124,7 +124,8 @@ def test_after_the_meeting_the_adoption_is_settled_in_the_api_and_on_the_page(ap
     api.post("drafter", adoption_url(pk, opinion["id"]),
              {"adoption": "adopted", "reason": "意见合理"})
     api.review(pk)
-    api.meet(pk)
+    # A deferred meeting settles the adoption while the drafter still holds his revision grant.
+    api.meet(pk, "deferred", head_reason="需要进一步研究")
     settled = opinion_of(api, pk)
 
     response = api.post("drafter", adoption_url(pk, opinion["id"]),
@@ -147,3 +148,10 @@ def test_after_the_meeting_the_adoption_is_settled_in_the_api_and_on_the_page(ap
 
     assert opinion_of(api, pk) == settled
     assert AuditEvent.objects.filter(action="expert_opinion_adoption_record").count() == 1
+
+    # Once the decision organ adopts the draft, the drafter's revision grant has ended.
+    api.meet(pk)
+    response = api.post("drafter", adoption_url(pk, opinion["id"]),
+                        {"adoption": "not_adopted", "reason": "会后改变主意"})
+    assert response.status_code == 403, response.content
+    assert opinion_of(api, pk) == settled

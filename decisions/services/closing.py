@@ -12,6 +12,7 @@ from ..errors import StatutoryGateError
 from ..models import Decision, Publication
 from ..rulebook import DecisionStatus, HeadDecision, Stage
 from ._common import locked, raise_if, require_open, require_text
+from .deadlines import deadlines_sync
 
 
 @transaction.atomic
@@ -52,6 +53,7 @@ def decision_archive(*, decision: Decision, acting_user, task=None) -> Decision:
 
     Whoever concluded the procedure closes it: the office that published the decision, or the
     secretary whose meeting record did not adopt it. Nobody closes a decision still in procedure.
+    Every deadline closes and every stage grant of everyone ends; the grants to read it stay.
     """
     decision = locked(decision)
     if not any(permissions.can_act(acting_user, stage, decision)
@@ -69,4 +71,6 @@ def decision_archive(*, decision: Decision, acting_user, task=None) -> Decision:
     audit_record(action="decision_archive", actor=acting_user, decision=decision, task=task,
                  stage=Stage.ARCHIVED, before=before,
                  after={"stage": decision.stage, "status": decision.status})
+    deadlines_sync(decision, acting_user=acting_user)
+    permissions.revoke_ended_grants(decision, acting_user=acting_user, task=task)
     return decision

@@ -17,22 +17,32 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
 
     While the consultation stages run side by side, that is the first still open in the order
     public participation, expert input, risk assessment. Only someone taking part in this
-    decision's procedure moves it on; a reader (the auditor) does not.
+    decision's procedure moves it on; a reader (the auditor) does not. The stage grants the
+    procedure can no longer come back to end here. An archived decision stands still: its
+    archive closed its deadlines and ended every stage grant.
     """
+    if Decision.objects.filter(pk=decision.pk, stage=Stage.ARCHIVED).exists():
+        decision.stage = Stage.ARCHIVED
+        return decision
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
     deadlines_sync(decision, acting_user=acting_user)
     open_stages = [str(t.flow_task.stage) for t in open_human_tasks(decision.process_id)]
-    if not open_stages:
-        return decision
-    stage = min(open_stages, key=STAGE_ORDER.index)
+    if open_stages:
+        _move_to(decision, min(open_stages, key=STAGE_ORDER.index), open_stages,
+                 acting_user=acting_user, task=task)
+    permissions.revoke_ended_grants(decision, acting_user=acting_user, task=task)
+    return decision
+
+
+def _move_to(decision: Decision, stage: str, open_stages: list[str], *, acting_user,
+             task) -> None:
     current = Decision.objects.filter(pk=decision.pk).values_list("stage", flat=True).get()
     if current == stage or current == Stage.ARCHIVED:
         decision.stage = current
-        return decision
+        return
     Decision.objects.filter(pk=decision.pk).update(stage=stage)
     decision.stage = stage
     audit_record(action="stage_change", actor=acting_user, decision=decision, task=task,
                  stage=stage, before={"stage": current}, after={"stage": stage,
                                                                 "open": sorted(set(open_stages))})
-    return decision
