@@ -96,7 +96,11 @@ def test_every_stage_form_submitted_empty(person, people):
 
     office = person(people["office"]).log_in()
     open_task(office, title, queue=True)
-    submit_empty(office, "acceptance", {"lead_unit": "承办单位"})
+    # The lead unit is no longer the form's own check but the service's (the API's door too),
+    # so the office reads at once everything acceptance needs.
+    submit_empty(office, "acceptance", {
+        "lead_unit": "承办单位", "reviewer": "合法性审查人员", "experts": "论证专家",
+        "risk_assessor": "风险评估人员"})
     journey.accept()
 
     open_task(drafter, title)
