@@ -173,6 +173,7 @@ FIELD_LABELS = {
     "opinion_authority": _("opinion on authority"),
     "opinion_procedure": _("opinion on procedure"),
     "opinion_content": _("opinion on content"),
+    "conclusion": _("overall conclusion"),
     "risk_statement": _("legal risk stated"),
     "reviewed_by_id": _("Reviewed by"),
     "reviewed_at": _("Reviewed at"),
