@@ -1,6 +1,6 @@
 from django.core import checks
 
-from . import rulebook
+from . import audit_labels, commands, permissions, rulebook, services
 
 
 @checks.register()
@@ -23,4 +23,36 @@ def rulebook_is_complete(app_configs=None, **kwargs):
     if list(rulebook.STAGE_ORDER) != [s.value for s in rulebook.Stage]:
         errors.append(checks.Error("The rulebook's order differs from the stage list.",
                                    id="juece.E005"))
+    return errors
+
+
+@checks.register()
+def every_stage_is_wired(app_configs=None, **kwargs):
+    """Every stage has its service and the label of the audit action it records; every stage at
+    which someone acts also has its input definition and a grant of its permission. (Its flow
+    node is the workflow layer's check.)"""
+    errors = []
+    for stage in rulebook.Stage:
+        rule = rulebook.RULES_BY_STAGE.get(stage.value)
+        if rule is not None and rule.permission:
+            command = commands.INPUTS.get(stage)
+            if not (isinstance(command, type) and issubclass(command, commands.StageInput)
+                    and command.run is not commands.StageInput.run):
+                errors.append(checks.Error(
+                    f"Stage {stage.value} has no input definition in decisions.commands.INPUTS.",
+                    id="juece.E006"))
+            if not callable(permissions.GRANTED_BY.get(stage)):
+                errors.append(checks.Error(
+                    f"Stage {stage.value}'s permission is not granted: no entry in "
+                    "decisions.permissions.GRANTED_BY.", id="juece.E008"))
+        stage_services = services.BY_STAGE.get(stage, ())
+        if not stage_services or not all(callable(service) for service, _ in stage_services):
+            errors.append(checks.Error(
+                f"Stage {stage.value} has no service in decisions.services.BY_STAGE.",
+                id="juece.E007"))
+        for _service, action in stage_services:
+            if action not in audit_labels.ACTION_LABELS:
+                errors.append(checks.Error(
+                    f"Stage {stage.value}'s audit action {action} has no label in "
+                    "decisions.audit_labels.ACTION_LABELS.", id="juece.E009"))
     return errors

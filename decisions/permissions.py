@@ -6,6 +6,8 @@ longer come back to that stage for its holder, and every one ends at the archive
 read the decision stays.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -242,3 +244,18 @@ def grant_after_acceptance(decision: Decision, *, acting_user, task=None) -> Non
     grant(decision, role_group(Role.OFFICE), Stage.PUBLICATION, acting_user=acting_user, task=task)
     grant(decision, role_group(Role.MEMBER), acting_user=acting_user, task=task)
     grant(decision, role_group(Role.HEAD), acting_user=acting_user, task=task)
+
+
+#: Which of the grants above gives each stage's permission (the system check finds a stage
+#: nobody is ever granted); the archive is filed by the flow, no one acts at it.
+GRANTED_BY: dict[str, Callable[..., None]] = {
+    Stage.INITIATION: grant_for_initiation,
+    Stage.PUBLIC_PARTICIPATION: grant_for_initiation,
+    Stage.REVISION: grant_for_initiation,
+    Stage.ACCEPTANCE: grant_for_acceptance,
+    Stage.EXPERT_INPUT: grant_after_acceptance,
+    Stage.RISK_ASSESSMENT: grant_after_acceptance,
+    Stage.LEGAL_REVIEW: grant_after_acceptance,
+    Stage.COLLECTIVE_DECISION: grant_after_acceptance,
+    Stage.PUBLICATION: grant_after_acceptance,
+}

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Decision procedure")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (every stage has its step in the flow)

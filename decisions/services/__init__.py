@@ -4,6 +4,9 @@ Each runs in a transaction, checks the acting user's object permission and the s
 and appends an audit event naming its actor. Views, flow steps, the admin and commands call them.
 """
 
+from collections.abc import Callable
+
+from ..rulebook import Stage
 from .closing import decision_archive, decision_publish
 from .consultation import (
     decision_record_opinion_adoption,
@@ -19,7 +22,25 @@ from .reads import audit_chain_verify, decision_record_dossier_read
 from .review import decision_record_legal_review, decision_revise
 from .stage import decision_sync_stage
 
+#: The services that do each stage's work, each with the audit action it records (the system
+#: check finds a stage without one, and an action without its label). The archive is filed by
+#: the flow itself once the decision is published or not adopted.
+BY_STAGE: dict[str, tuple[tuple[Callable, str], ...]] = {
+    Stage.INITIATION: ((decision_submit, "decision_submit"),),
+    Stage.ACCEPTANCE: ((decision_accept, "decision_accept"),
+                       (decision_return, "decision_return")),
+    Stage.PUBLIC_PARTICIPATION: ((decision_record_participation, "public_participation_record"),),
+    Stage.EXPERT_INPUT: ((decision_submit_expert_opinion, "expert_opinion_submit"),),
+    Stage.RISK_ASSESSMENT: ((decision_record_risk_assessment, "risk_assessment_record"),),
+    Stage.LEGAL_REVIEW: ((decision_record_legal_review, "legal_review_record"),),
+    Stage.REVISION: ((decision_revise, "decision_revise"),),
+    Stage.COLLECTIVE_DECISION: ((decision_record_meeting, "meeting_record"),),
+    Stage.PUBLICATION: ((decision_publish, "publication_record"),),
+    Stage.ARCHIVED: ((decision_archive, "decision_archive"),),
+}
+
 __all__ = [
+    "BY_STAGE",
     "audit_chain_verify",
     "decision_accept",
     "decision_archive",
