@@ -2,6 +2,7 @@
 service, the grant of its permission, the label of its audit action and its step in the flow."""
 
 import inspect
+from types import SimpleNamespace
 
 import pytest
 
@@ -61,3 +62,16 @@ def test_each_stage_service_records_the_action_the_table_names():
     for stage, pairs in services.BY_STAGE.items():
         for service, action in pairs:
             assert f'action="{action}"' in inspect.getsource(service), (stage, action)
+
+
+def test_each_grant_function_grants_the_stages_the_table_names(monkeypatch):
+    granted: dict = {}
+    monkeypatch.setattr(permissions, "role_group", lambda role: role)
+    decision = SimpleNamespace(drafter="drafter", reviewer="reviewer", risk_assessor_id=1,
+                               risk_assessor="risk", experts=SimpleNamespace(all=lambda: ["e"]))
+    for function in set(permissions.GRANTED_BY.values()):
+        monkeypatch.setattr(permissions, "grant", lambda _decision, _holder, *stages, f=function,
+                            **_kwargs: granted.setdefault(f, set()).update(stages))
+        function(decision, acting_user=None)
+    for stage, function in permissions.GRANTED_BY.items():
+        assert stage in granted[function], stage
