@@ -1,8 +1,8 @@
-"""Every request's acts carry its user and IP address into the audit trail; refused requests
-are recorded too."""
+"""Every request's acts carry its user and IP address into the audit trail; ``record_refusal``
+writes a refused request's audit event (the workflow layer's middleware, pages and API call it,
+naming the decision when they know it)."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 
 from .audit import _client_ip, _current_actor, audit_record
 
@@ -28,27 +28,12 @@ class AuditContextMiddleware:
             _current_actor.reset(actor_token)
             _client_ip.reset(ip_token)
 
-    def process_exception(self, request, exception):
-        if isinstance(exception, PermissionDenied):
-            record_refusal(request)
-
 
 def record_refusal(request, decision=None) -> None:
     """A refused access attempt: who tried what, from where, on which decision."""
     user = getattr(request, "user", None)
-    if decision is None:
-        decision = _decision_of_url(request)
     audit_record(action="access_refused",
                  actor=user if getattr(user, "is_authenticated", False) else None,
                  decision=decision,
                  after={"path": request.path, "method": request.method})
 
-
-def _decision_of_url(request):
-    from .models import Decision
-
-    match = getattr(request, "resolver_match", None)
-    process_pk = match.kwargs.get("process_pk") if match else None
-    if process_pk is None:
-        return None
-    return Decision.objects.filter(process_id=process_pk).first()

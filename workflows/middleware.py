@@ -1,6 +1,11 @@
-"""A logged-out visitor to any page of the site is sent to the login form, not shown a 403."""
+"""A logged-out visitor to any page of the site is sent to the login form, not shown a 403; a
+refused request is an audit event naming the decision its URL is about."""
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from decisions.middleware import record_refusal
+from decisions.models import Decision
 
 
 class SiteLoginRequiredMiddleware:
@@ -19,3 +24,26 @@ class SiteLoginRequiredMiddleware:
         if in_site and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return None
+
+
+class RefusalAuditMiddleware:
+    """A view that raises ``PermissionDenied`` leaves an ``access_refused`` audit event, on the
+    decision of the flow page it was refused (the ``process_pk`` of its URL), if any."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            record_refusal(request, decision_of_url(request))
+
+
+def decision_of_url(request):
+    match = getattr(request, "resolver_match", None)
+    process_pk = match.kwargs.get("process_pk") if match else None
+    if process_pk is None:
+        return None
+    return Decision.objects.filter(process_id=process_pk).first()
