@@ -1,10 +1,27 @@
 """Links into the site, for notices and e-mails written where no request is at hand.
 
-The paths are the flow pages' own (tests/test_notices.py checks them against the flow's URLs);
-the domain writes them without reaching the web layer.
+The workflow layer says where a decision's and a task's pages are (``register_paths``, called
+from workflows/apps.py); the domain asks here and knows nothing of the flow's URLs
+(tests/test_notices.py checks the links against them).
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+_paths: dict[str, Callable] = {}
+
+
+def register_paths(*, decision: Callable, task: Callable) -> None:
+    """``decision(decision)`` and ``task(task)`` give the site path of each one's page."""
+    _paths.update(decision=decision, task=task)
+
+
+def _path(kind: str, obj) -> str:
+    if kind not in _paths:
+        raise ImproperlyConfigured("No page paths registered: the workflow app registers them.")
+    return _paths[kind](obj)
 
 
 def site_path(url: str) -> str | None:
@@ -16,10 +33,9 @@ def site_path(url: str) -> str | None:
 
 
 def decision_link(decision) -> str:
-    return f"{settings.JUECE_SITE_URL}/decision/{decision.process_id}/"
+    return settings.JUECE_SITE_URL + _path("decision", decision)
 
 
 def task_link(task) -> str:
     """The task's own page: it opens the form for its holder, the task's detail for others."""
-    return (f"{settings.JUECE_SITE_URL}/decision/{task.process_id}/{task.flow_task.name}/"
-            f"{task.pk}/")
+    return settings.JUECE_SITE_URL + _path("task", task)

@@ -7,4 +7,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Decision procedure")
 
     def ready(self):
+        from decisions.links import register_paths
+
         from . import checks  # noqa: F401  (every stage has its step in the flow)
+        from .links import decision_path, task_path
+
+        register_paths(decision=decision_path, task=task_path)

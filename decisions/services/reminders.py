@@ -24,6 +24,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from ..calendar import WorkingCalendar
 from ..deadlines import reminder_lead_days
+from ..links import decision_link
 from ..models import Notification, Reminder, TaskDeadline
 from ..open_tasks import open_deadlines
 from ..rulebook import Role, Stage, stage_permission
@@ -175,7 +176,7 @@ def _message(reminder: Reminder) -> tuple[str, str, str]:
     deadline = reminder.deadline
     decision = deadline.decision
     stage = Stage(deadline.stage).label
-    url = f"{settings.JUECE_SITE_URL}/decision/{decision.process_id}/"
+    url = decision_link(decision)
     values = {"title": decision.title, "stage": stage, "due": deadline.due_on.isoformat()}
     subject = {
         Kind.BEFORE_DUE: _("[Reminder] %(title)s: %(stage)s is due on %(due)s"),
