@@ -2,6 +2,9 @@
 task assigned, a meeting's decision; and the missing-calendar notice, once a year."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
@@ -200,6 +203,26 @@ def test_the_links_are_the_flow_pages(people):
     assert site_path("https://elsewhere.example/decision/1/") is None
     assert site_path(decision_link(journey.decision).replace("/decision", "//evil.example")) \
         is None
+
+
+LINKS_IN_A_FRESH_PROCESS = """
+import django
+django.setup()
+from types import SimpleNamespace
+from decisions.links import task_link
+from workflows.flows import DecisionFlow
+[step] = [n for n in DecisionFlow.instance.nodes() if n.name == "initiation"]
+print(task_link(SimpleNamespace(process_id=5, pk=7, flow_task=step)))
+"""
+
+
+def test_a_worker_that_served_no_request_writes_the_same_task_link():
+    """A Celery worker links a task before anything has loaded the URLconf."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    done = subprocess.run([sys.executable, "-c", LINKS_IN_A_FRESH_PROCESS], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("/decision/5/initiation/7/")
 
 
 # The missing-calendar notice

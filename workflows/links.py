@@ -4,19 +4,22 @@ The paths are relative to the site's root, whatever the script prefix of the req
 ``JUECE_SITE_URL`` is the site's address, and a reminder sent by a worker has no request.
 """
 
-from django.urls import get_script_prefix
+from django.urls import get_resolver, get_script_prefix
 
 from .flows import DecisionFlow
 
 
-def _site_path(url: str) -> str:
-    return "/" + url.removeprefix(get_script_prefix())
+def _site_path(viewset, name: str, args: list) -> str:
+    # A flow step learns its URL namespace when the URLconf is built, which a worker that has
+    # served no request has not yet done.
+    get_resolver().url_patterns  # noqa: B018
+    return "/" + viewset.reverse(name, args=args).removeprefix(get_script_prefix())
 
 
 def decision_path(decision) -> str:
-    return _site_path(DecisionFlow.instance.reverse("process_detail", args=[decision.process_id]))
+    return _site_path(DecisionFlow.instance, "process_detail", [decision.process_id])
 
 
 def task_path(task) -> str:
     """The task's own page: it opens the form for its holder, the task's detail for others."""
-    return _site_path(task.flow_task.reverse("index", args=[task.process_id, task.pk]))
+    return _site_path(task.flow_task, "index", [task.process_id, task.pk])
