@@ -32,7 +32,7 @@ from django.utils import translation
 from config.celery_app import app
 from decisions.models import Reminder
 from decisions.services.reminders import _message, reminders_sweep
-from decisions.tasks import reminders_sweep as reminders_sweep_task
+from workflows.tasks import reminders_sweep as reminders_sweep_task
 
 from .factories import Journey, open_task
 

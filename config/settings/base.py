@@ -186,7 +186,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {
-        "task": "decisions.tasks.reminders_sweep",
+        "task": "workflows.tasks.reminders_sweep",
         "schedule": JUECE_REMINDER_SWEEP_SECONDS,
     },
     "audit-export-head": {
