@@ -74,6 +74,25 @@ def official_calendar(transactional_db):
 
 
 @pytest.fixture
+def town(db):
+    """The town's people, one per role, named as the demo names them."""
+    from tests.factories import make_user
+
+    return {
+        "drafter": make_user("drafter", "drafter", "王建国"),
+        "office": make_user("office", "office", "李秀英"),
+        "reviewer": make_user("reviewer", "reviewer", "张明"),
+        "expert": make_user("expert", "expert", "陈志强"),
+        "expert2": make_user("expert2", "expert", "刘芳"),
+        "risk_assessor": make_user("risk_assessor", "risk_assessor", "赵磊"),
+        "member1": make_user("member1", "member", "孙丽"),
+        "member2": make_user("member2", "member", "周杰"),
+        "secretary": make_user("secretary", "secretary", "郑敏"),
+        "head": make_user("head", "head", "黄志明"),
+    }
+
+
+@pytest.fixture
 def artifacts(request) -> Path:
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)

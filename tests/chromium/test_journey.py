@@ -1,28 +1,10 @@
 """Journey 1: the whole statutory procedure in Chromium, each step by the person whose it is."""
 
-import pytest
 from playwright.sync_api import expect
 
 from decisions.models import Decision
-from tests.factories import make_user
 
 TITLE = "季家镇集镇农贸市场改造提升方案"
-
-
-@pytest.fixture
-def town(db):
-    return {
-        "drafter": make_user("drafter", "drafter", "王建国"),
-        "office": make_user("office", "office", "李秀英"),
-        "reviewer": make_user("reviewer", "reviewer", "张明"),
-        "expert": make_user("expert", "expert", "陈志强"),
-        "expert2": make_user("expert2", "expert", "刘芳"),
-        "risk": make_user("risk", "risk_assessor", "赵磊"),
-        "member1": make_user("member1", "member", "孙丽"),
-        "member2": make_user("member2", "member", "周杰"),
-        "secretary": make_user("secretary", "secretary", "郑敏"),
-        "head": make_user("head", "head", "黄志明"),
-    }
 
 
 def test_the_whole_procedure(person, town, tmp_path):
@@ -115,7 +97,7 @@ def test_the_whole_procedure(person, town, tmp_path):
         expert.shot("expert-opinion-recorded")
 
     # Risk assessment (Arts. 22-24).
-    assessor = person(town["risk"]).log_in()
+    assessor = person(town["risk_assessor"]).log_in()
     assessor.open_inbox()
     assessor.open_task("开展风险评估")
     assessor.fill("风险点", "改造期间部分摊贩临时停业，可能引发不满。")

@@ -3,27 +3,15 @@ those who may propose, the login page for visitors."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from decisions.models import ExpertOpinion
-from tests.factories import PASSWORD, Journey, make_user
+from tests.factories import PASSWORD, Journey
 
 from .conftest import PHONE
 
 TITLE = "季家镇集镇农贸市场改造提升方案"
 MIN_CELL_PX = 200  # on a phone each cell is a line of its card, not a sliver of a column
-
-
-@pytest.fixture
-def town(db):
-    return {
-        "drafter": make_user("drafter", "drafter", "王建国"),
-        "office": make_user("office", "office", "李秀英"),
-        "reviewer": make_user("reviewer", "reviewer", "张明"),
-        "expert": make_user("expert", "expert", "陈志强"),
-        "risk_assessor": make_user("risk_assessor", "risk_assessor", "赵磊"),
-    }
 
 
 def assert_every_cell_readable(page, table) -> int:
