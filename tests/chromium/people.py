@@ -64,8 +64,10 @@ class Person:
     def choose(self, label: str, option: str) -> None:
         """A Material select: open it by its label (its name goes on with the chosen option),
         click the option."""
-        self.page.get_by_role("button", name=re.compile("^" + re.escape(label))).click()
-        self.page.get_by_role("option", name=option, exact=True).click()
+        field = self.page.locator("vf-field-select").filter(
+            has=self.page.get_by_role("button", name=re.compile("^" + re.escape(label))))
+        field.get_by_role("button").click()
+        field.get_by_role("option", name=option, exact=True).click()
 
     def pick(self, option: str) -> None:
         """A radio button or checkbox by its visible label."""

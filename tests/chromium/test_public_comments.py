@@ -16,9 +16,13 @@ COMMENTS = [
 
 
 def choose(within, label: str, option: str, page=None) -> None:
-    """A Material select: open it by its label, click the option (the list opens page-wide)."""
-    within.get_by_role("button", name=re.compile(rf"^{label}\*?$")).click()
-    (page or within).get_by_role("option", name=option, exact=True).click()
+    """A Material select: open it by its label, click the option in its own list (another
+    row's list may still be closing)."""
+    page = page or within
+    field = within.locator("vf-field-select").filter(
+        has=page.get_by_role("button", name=re.compile(rf"^{label}\*?$")))
+    field.get_by_role("button").click()
+    field.get_by_role("option", name=option, exact=True).click()
 
 
 def test_four_comments_added_in_the_page(person, people):

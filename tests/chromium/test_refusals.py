@@ -31,9 +31,12 @@ def claim_from_queue(me, title: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """A Material select: open it by its label, click the option."""
-    page.get_by_role("button", name=re.compile(rf"^{label}\*?$")).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """A Material select: open it by its label, click the option in its own list (another
+    select's list may still be closing)."""
+    field = page.locator("vf-field-select").filter(
+        has=page.get_by_role("button", name=re.compile(rf"^{label}\*?$")))
+    field.get_by_role("button").click()
+    field.get_by_role("option", name=option, exact=True).click()
 
 
 def test_meeting_with_a_missing_position(person, people):
