@@ -61,10 +61,11 @@ class Person:
     def fill(self, label: str, text: str) -> None:
         self.page.get_by_label(label, exact=True).fill(text)
 
-    def choose(self, label: str, option: str) -> None:
+    def choose(self, label: str, option: str, *, within=None) -> None:
         """A Material select: open it by its label (its name goes on with the chosen option),
-        click the option."""
-        field = self.page.locator("vf-field-select").filter(
+        click the option in its own list (another select's list may still be closing).
+        ``within`` narrows the search to part of the page, e.g. one row of a formset."""
+        field = (within or self.page).locator("vf-field-select").filter(
             has=self.page.get_by_role("button", name=re.compile("^" + re.escape(label))))
         field.get_by_role("button").click()
         field.get_by_role("option", name=option, exact=True).click()

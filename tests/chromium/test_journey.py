@@ -75,10 +75,7 @@ def test_the_whole_procedure(person, town, tmp_path):
     comment = page.locator("fieldset.juece-comment").first
     comment.get_by_label("意见来源", exact=True).fill("季家村村民张某")
     comment.get_by_label("意见内容", exact=True).fill("建议增设早市摊位。")
-    adoption = comment.locator("vf-field-select").filter(
-        has=page.get_by_role("button", name="采纳情况"))
-    adoption.get_by_role("button").click()
-    adoption.get_by_role("option", name="采纳", exact=True).click()
+    drafter.choose("采纳情况", "采纳", within=comment)
     comment.get_by_label("理由", exact=True).fill("合理，已在方案中增加早市区域。")
     drafter.shot("participation-filled")
     drafter.submit()

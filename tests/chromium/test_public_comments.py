@@ -15,23 +15,12 @@ COMMENTS = [
 ]
 
 
-def choose(within, label: str, option: str, page=None) -> None:
-    """A Material select: open it by its label, click the option in its own list (another
-    row's list may still be closing)."""
-    page = page or within
-    field = within.locator("vf-field-select").filter(
-        has=page.get_by_role("button", name=re.compile(rf"^{label}\*?$")))
-    field.get_by_role("button").click()
-    field.get_by_role("option", name=option, exact=True).click()
-
-
 def test_four_comments_added_in_the_page(person, people):
     journey = Journey(people).submit().accept()
     drafter = person(people["drafter"]).log_in()
     page = drafter.page
-    page.get_by_role("link", name=re.compile("^待办")).first.click()
-    expect(page).to_have_url(re.compile("/inbox/"))
-    page.locator("tr", has_text=journey.decision.title).first.get_by_role("link").first.click()
+    drafter.open_inbox()
+    drafter.open_task(journey.decision.title)
     expect(page).to_have_url(re.compile("/execute/"))
     rows = page.locator("fieldset.juece-comment")
     expect(rows).to_have_count(1)
@@ -43,13 +32,13 @@ def test_four_comments_added_in_the_page(person, people):
     expect(rows).to_have_count(4)
     drafter.shot("four-rows")
 
-    choose(page, "征求意见方式", "网上公开征求意见")
+    drafter.choose("征求意见方式", "网上公开征求意见")
     page.get_by_label("征求意见开始日期").fill("2026-03-02")
     page.get_by_label("征求意见截止日期").fill("2026-04-10")
     for row, (source, text, adoption, reason) in zip(rows.all(), COMMENTS, strict=True):
         row.get_by_label("意见来源").fill(source)
         row.get_by_label("意见内容", exact=True).fill(text)
-        choose(row, "采纳情况", adoption, page=page)
+        drafter.choose("采纳情况", adoption, within=row)
         row.get_by_label("理由").fill(reason)
     drafter.shot("four-filled")
     drafter.submit()
@@ -70,20 +59,19 @@ def test_an_untouched_extra_row_is_no_comment(person, people):
     journey = Journey(people).submit().accept()
     drafter = person(people["drafter"]).log_in()
     page = drafter.page
-    page.get_by_role("link", name=re.compile("^待办")).first.click()
-    expect(page).to_have_url(re.compile("/inbox/"))
-    page.locator("tr", has_text=journey.decision.title).first.get_by_role("link").first.click()
+    drafter.open_inbox()
+    drafter.open_task(journey.decision.title)
     expect(page).to_have_url(re.compile("/execute/"))
     page.get_by_role("button", name="添加一条意见").click()
     rows = page.locator("fieldset.juece-comment")
     expect(rows).to_have_count(2)
-    choose(page, "征求意见方式", "网上公开征求意见")
+    drafter.choose("征求意见方式", "网上公开征求意见")
     page.get_by_label("征求意见开始日期").fill("2026-03-02")
     page.get_by_label("征求意见截止日期").fill("2026-04-10")
     first = rows.first
     first.get_by_label("意见来源").fill("村民代表张某")
     first.get_by_label("意见内容", exact=True).fill("建议增加垃圾收运频次")
-    choose(first, "采纳情况", "采纳", page=page)
+    drafter.choose("采纳情况", "采纳", within=first)
     first.get_by_label("理由").fill("意见合理")
     drafter.submit()
     expect(page).not_to_have_url(re.compile("/execute/"))

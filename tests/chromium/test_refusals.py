@@ -30,15 +30,6 @@ def claim_from_queue(me, title: str) -> None:
     expect(page).to_have_url(re.compile("/execute/"))
 
 
-def choose(page, label: str, option: str) -> None:
-    """A Material select: open it by its label, click the option in its own list (another
-    select's list may still be closing)."""
-    field = page.locator("vf-field-select").filter(
-        has=page.get_by_role("button", name=re.compile(rf"^{label}\*?$")))
-    field.get_by_role("button").click()
-    field.get_by_role("option", name=option, exact=True).click()
-
-
 def test_meeting_with_a_missing_position(person, people):
     journey = Journey(people).submit().accept().participate().review("lawful")
     secretary = person(people["secretary"]).log_in()
@@ -50,13 +41,13 @@ def test_meeting_with_a_missing_position(person, people):
     secretary.shot("meeting-form")
 
     page.get_by_label("会议日期").fill("2026-05-10")
-    choose(page, "会议类型", "领导班子会议")
-    choose(page, "主持会议的行政首长", "刘书记")
+    secretary.choose("会议类型", "领导班子会议")
+    secretary.choose("主持会议的行政首长", "刘书记")
     page.get_by_label("郑委员", exact=True).check()
     page.get_by_label("冯委员", exact=True).check()
-    choose(page, "郑委员的表态意见", "同意")
+    secretary.choose("郑委员的表态意见", "同意")
     page.get_by_label("郑委员的理由").fill("方案可行")
-    choose(page, "行政首长决定（最后表态）", "通过")
+    secretary.choose("行政首长决定（最后表态）", "通过")
     secretary.shot("meeting-filled-one-position")
     secretary.submit()
     summary = page.locator(".juece-error-summary")
