@@ -31,7 +31,8 @@ class StageInput:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def run(self, *, decision, acting_user, task=None):
-        raise NotImplementedError
+        """Call the stage's one service; each stage defines it (system check juece.E006)."""
+        raise NotImplementedError(f"{type(self).__name__} names no service")
 
 
 @dataclass(kw_only=True)
