@@ -95,6 +95,9 @@ def audit_record(*, action: str, actor, decision=None, task=None, stage: str = "
     its own: the event commits or rolls back with the write, and the chain lock is held until
     the caller's transaction ends. Called outside any transaction, the block is the whole
     transaction and the event commits alone.
+
+    ``task`` is the stage task the act belongs to (models/tasks.py), or its number: the
+    workflow's own task object names the same task by the same number.
     """
     with transaction.atomic():
         _lock_chain()
@@ -108,7 +111,7 @@ def audit_record(*, action: str, actor, decision=None, task=None, stage: str = "
             ip=ip or _client_ip.get(),
             action=action,
             decision=decision,
-            task=task,
+            task_id=getattr(task, "pk", task),
             stage=str(stage or (decision.stage if decision is not None else "")),
             before=jsonable(before or {}),
             after=jsonable(after or {}),

@@ -55,8 +55,8 @@ class Proposal(StageInput):
     draft_text: str = ""
     attachments: list = field(default_factory=list)
 
-    def run(self, *, process=None, acting_user):
-        return services.decision_create(**self.arguments(), process=process,
+    def run(self, *, process_id=None, acting_user):
+        return services.decision_create(**self.arguments(), process_id=process_id,
                                         acting_user=acting_user)
 
 

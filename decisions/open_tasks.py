@@ -1,12 +1,8 @@
-"""Which of a decision's flow tasks are still open: the one definition the domain and the
-flow share."""
+"""Which stage tasks are still open: the one definition the domain, the pages and the API share."""
 
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from .models import StageTask, TaskDeadline
 
-from .models import TaskDeadline
-
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+OPEN = StageTask.OPEN
 
 
 def is_open(task) -> bool:
@@ -14,19 +10,14 @@ def is_open(task) -> bool:
     return task.status in OPEN
 
 
-def human_tasks(process_id):
-    """The tasks of a decision's process that a person does, open or done."""
-    return Task.objects.filter(process_id=process_id, flow_task_type="HUMAN")
+def all_open_tasks():
+    """The stage tasks of every decision that are waiting for, or in, someone's hands."""
+    return StageTask.objects.filter(status__in=OPEN)
 
 
-def all_open_human_tasks():
-    """The human tasks of every process that are waiting for, or in, someone's hands."""
-    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN)
-
-
-def open_human_tasks(process_id):
-    """The human tasks of a decision's process that are waiting for, or in, someone's hands."""
-    return all_open_human_tasks().filter(process_id=process_id)
+def open_tasks(decision):
+    """The stage tasks of ``decision`` that are waiting for, or in, someone's hands."""
+    return all_open_tasks().filter(decision=decision)
 
 
 def open_deadlines():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -104,11 +105,16 @@ def _object_grants(user, decision: Decision, codenames):
             .union(GroupObjectPermission.objects.filter(group__user=user, **grants).values("pk")))
 
 
+#: Sent with ``user`` whenever his grants change, so that a layer that caches them on the user
+#: object (the flow engine does) drops its copy; workflows/signals.py listens.
+grants_changed = Signal()
+
+
 def forget_cached_permissions(user) -> None:
-    for attr in ("_viewflow_per_object_perm_cache", "_perm_cache",
-                 "_user_perm_cache", "_group_perm_cache"):
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
+    grants_changed.send(sender=Decision, user=user)
 
 
 def grant(decision: Decision, holder, *stages: str, acting_user, task=None) -> None:

@@ -1,6 +1,7 @@
 """Reads: querysets and small derived facts about decisions, shaped for the pages that use them."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .models import (
     AuditEvent,
+    DeadlineChange,
     Decision,
+    DraftAttachment,
     DraftVersion,
     ExpertOpinion,
     LegalReview,
@@ -20,8 +23,10 @@ from .models import (
     Notification,
     PublicParticipation,
     RiskAssessment,
+    StageTask,
+    TaskDeadline,
 )
-from .open_tasks import open_deadlines
+from .open_tasks import all_open_tasks, open_deadlines, open_tasks
 from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, HeadDecision, ReviewOutcome, Stage
 
 
@@ -50,7 +55,7 @@ def decision_for_page(pk: int) -> Decision:
     """One decision with everything its page shows, in a fixed number of queries."""
     return (Decision.objects
             .select_related("current_version", "drafter", "reviewer", "risk_assessor",
-                            "process", "publication")
+                            "publication")
             .prefetch_related(
                 "experts", "stage_skips__decided_by", "disagreements", "returns",
                 Prefetch("versions", queryset=DraftVersion.objects.select_related("created_by")
@@ -74,7 +79,7 @@ def decision_for_page(pk: int) -> Decision:
 
 def decision_for_timeline_by_process(process_pk: int) -> Decision:
     """One decision with its draft versions, which its timeline's rows name."""
-    return (Decision.objects.select_related("process")
+    return (Decision.objects
             .prefetch_related(Prefetch("versions",
                                        queryset=DraftVersion.objects.order_by("number")))
             .get(process_id=process_pk))
@@ -241,6 +246,85 @@ def consultation_missing(decision: Decision) -> list[str]:
         if risk is None or not risk.controllable:
             missing.append(_("the risk is not assessed as controllable"))
     return missing
+
+
+def earliest_open_deadlines(decisions) -> dict[int, TaskDeadline]:
+    """Each decision's most pressing open deadline, by decision id, in one query."""
+    earliest = {}
+    for deadline in (open_deadlines().filter(decision__in=[d.pk for d in decisions])
+                     .order_by("-due_on", "-id")):
+        earliest[deadline.decision_id] = deadline
+    return earliest
+
+
+def deadline_changes(decision: Decision) -> dict[int, list[DeadlineChange]]:
+    """The office's changes to each deadline of ``decision``, by deadline id, in one query."""
+    changes = defaultdict(list)
+    for change in DeadlineChange.objects.filter(deadline__decision=decision).select_related(
+            "changed_by"):
+        changes[change.deadline_id].append(change)
+    return changes
+
+
+def deadlines(decision: Decision) -> QuerySet[TaskDeadline]:
+    return TaskDeadline.objects.filter(decision=decision).select_related("decision", "task")
+
+
+def expert_opinions(decision: Decision) -> QuerySet[ExpertOpinion]:
+    return ExpertOpinion.objects.filter(decision=decision).select_related("expert")
+
+
+def attachments(decision: Decision) -> QuerySet[DraftAttachment]:
+    """The files attached to any version of ``decision``'s draft."""
+    return DraftAttachment.objects.filter(version__decision=decision).select_related("version")
+
+
+def decisions_with_open_tasks(user) -> QuerySet[Decision]:
+    """The decisions ``user`` may read, each with its open stage tasks (``open_stage_tasks``,
+    with holder and deadline) and its expert opinions, as the API lists them."""
+    return decisions_for_user(user).prefetch_related(
+        Prefetch("tasks", queryset=all_open_tasks()
+                 .select_related("holder", "deadline"), to_attr="open_stage_tasks"),
+        Prefetch("expert_opinions", queryset=ExpertOpinion.objects.select_related("expert")))
+
+
+def open_stage_tasks(decision: Decision) -> QuerySet[StageTask]:
+    """The open stage tasks of ``decision``, with holder and deadline."""
+    return open_tasks(decision).select_related("holder", "deadline")
+
+
+def task_deadline(task_id: int) -> TaskDeadline | None:
+    """The deadline of the stage task numbered ``task_id``, if it has one."""
+    return TaskDeadline.objects.filter(task_id=task_id).first()
+
+
+def stage_tasks(decision: Decision) -> QuerySet[StageTask]:
+    """Every stage task of ``decision``, open and done, oldest first, with holder and deadline."""
+    return (StageTask.objects.filter(decision=decision)
+            .select_related("holder", "deadline", "decision").order_by("opened_at", "id"))
+
+
+def stage_tasks_by_id(task_ids) -> dict[int, StageTask]:
+    """The stage tasks numbered ``task_ids``, with decision and deadline, in one query."""
+    return {task.pk: task for task in StageTask.objects.filter(pk__in=task_ids)
+            .select_related("decision", "deadline", "holder")}
+
+
+def stage_tasks_visible_to(user) -> QuerySet[StageTask]:
+    """The stage tasks of the decisions ``user`` may see."""
+    return (StageTask.objects
+            .filter(decision__in=permissions.decisions_visible_to(user))
+            .select_related("holder", "deadline", "decision"))
+
+
+def decisions_by_process(process_ids) -> dict[int, Decision]:
+    """The decisions carried by the workflow runs numbered ``process_ids``, by that number."""
+    return {d.process_id: d for d in Decision.objects.filter(process_id__in=process_ids)}
+
+
+def decision_by_process(process_pk: int) -> Decision | None:
+    """The decision the workflow run numbered ``process_pk`` carries, if any."""
+    return Decision.objects.filter(process_id=process_pk).first()
 
 
 def decision_for_page_by_process(process_pk: int) -> Decision:

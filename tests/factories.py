@@ -46,16 +46,16 @@ def proposal(**overrides) -> dict:
 
 
 def open_task(decision: Decision, node_name: str, owner=None) -> Task:
-    tasks = [t for t in open_tasks(decision.process).order_by("id")
+    tasks = [t for t in open_tasks(decision.process_id).order_by("id")
              if t.flow_task.name == node_name and (owner is None or t.owner_id in (None,
                                                                                     owner.pk))]
-    names = [t.flow_task.name for t in open_tasks(decision.process)]
+    names = [t.flow_task.name for t in open_tasks(decision.process_id)]
     assert tasks, f"no open {node_name} task; open: {names}"
     return tasks[0]
 
 
 def refreshed(decision: Decision) -> Decision:
-    return Decision.objects.select_related("current_version", "process").get(pk=decision.pk)
+    return Decision.objects.select_related("current_version").get(pk=decision.pk)
 
 
 class Journey:

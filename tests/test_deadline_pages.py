@@ -24,7 +24,7 @@ def at(day: datetime.date):
 
 
 def deadline_of(decision, node_name) -> TaskDeadline:
-    return TaskDeadline.objects.get(task=open_task(decision, node_name))
+    return TaskDeadline.objects.get(task_id=open_task(decision, node_name).pk)
 
 
 def page(client, url) -> str:

@@ -19,7 +19,7 @@ SHANGHAI_MORNING = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone(
 
 
 def deadline_of(decision, node_name) -> TaskDeadline:
-    return TaskDeadline.objects.get(task=open_task(decision, node_name))
+    return TaskDeadline.objects.get(task_id=open_task(decision, node_name).pk)
 
 
 @time_machine.travel(SHANGHAI_MORNING, tick=False)

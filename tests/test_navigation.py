@@ -242,7 +242,7 @@ def test_the_deadline_badge_is_the_same_on_all_four_pages(people):
 def test_the_list_shows_the_most_pressing_open_deadline(people):
     with time_machine.travel(MONDAY, tick=False):
         journey = Journey(people)
-    deadline = TaskDeadline.objects.get(task=open_task(journey.decision, "initiation"))
+    deadline = TaskDeadline.objects.get(task_id=open_task(journey.decision, "initiation").pk)
     TaskDeadline.objects.filter(pk=deadline.pk).update(due_on=datetime.date(2026, 3, 3))
     with time_machine.travel(datetime.datetime(2026, 3, 5, 9, tzinfo=SHANGHAI), tick=False):
         assert badges(page(logged_in(people["auditor"]), url("index"))) == ["red"]

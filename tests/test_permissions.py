@@ -26,6 +26,7 @@ from decisions.models import AuditEvent, Decision, DraftAttachment
 from decisions.open_tasks import OPEN
 from decisions.rulebook import Role, Stage
 from workflows.flows import DecisionFlow
+from workflows.models import DecisionProcess
 
 from .factories import PASSWORD, Journey, make_user, open_task
 from .http_client import (
@@ -238,7 +239,8 @@ def test_every_human_step_is_in_the_table_and_bound_to_its_decision(cast):
     for step in STEPS:
         node = getattr(DecisionFlow, step.node)
         assert node._owner_permission == rulebook.stage_permission(node.stage), step
-        assert node._owner_permission_obj(decision.process) == decision, step
+        assert node._owner_permission_obj(
+            DecisionProcess.objects.get(pk=decision.process_id)) == decision, step
 
 
 @pytest.mark.parametrize(("step", "intruder"), CASES)

@@ -27,7 +27,7 @@ def test_a_task_is_open_while_new_assigned_or_started():
 
 def test_open_deadlines_are_those_of_open_tasks(people):
     journey = Journey(people)
-    running = TaskDeadline.objects.get(task=open_task(journey.decision, "initiation"))
+    running = TaskDeadline.objects.get(task_id=open_task(journey.decision, "initiation").pk)
     assert list(open_deadlines().filter(decision=journey.decision)) == [running]
     journey.submit()
     assert running not in open_deadlines()
@@ -37,7 +37,7 @@ def test_open_deadlines_are_those_of_open_tasks(people):
 
 def test_a_decision_is_overdue_from_the_day_after_its_open_task_is_due(people):
     decision = Journey(people).decision
-    due_on = TaskDeadline.objects.get(task=open_task(decision, "initiation")).due_on
+    due_on = TaskDeadline.objects.get(task_id=open_task(decision, "initiation").pk).due_on
     decisions = Decision.objects.filter(pk=decision.pk)
     assert not selectors.decisions_overdue(decisions, due_on).exists()
     assert selectors.decisions_not_overdue(decisions, due_on).exists()

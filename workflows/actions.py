@@ -14,10 +14,9 @@ from viewflow.workflow.models import Task
 from decisions import services
 from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
-from decisions.open_tasks import is_open
 
 from .flows import DecisionFlow
-from .stages import finish_task
+from .stages import finish_task, is_open
 
 
 def start_decision(*, acting_user, **proposal):
@@ -29,7 +28,7 @@ def start_decision(*, acting_user, **proposal):
             raise PermissionDenied(_("Only a drafter of a lead unit may propose a decision."))
         activation.start(SimpleNamespace(user=acting_user))
         activation.process.save()
-        decision = services.decision_create(**proposal, process=activation.process,
+        decision = services.decision_create(**proposal, process_id=activation.process.pk,
                                             acting_user=acting_user)
         finish_task(activation, acting_user=acting_user)
     return decision

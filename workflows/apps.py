@@ -9,7 +9,10 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from decisions.links import register_paths
 
-        from . import checks  # noqa: F401  (every stage has its step in the flow)
+        from . import (
+            checks,  # noqa: F401  (every stage has its step in the flow)
+            signals,  # noqa: F401  (the flow tells the domain its task moves)
+        )
         from .links import decision_path, task_path
 
         register_paths(decision=decision_path, task=task_path)

@@ -8,9 +8,9 @@ from django.views import generic
 
 from decisions import permissions, selectors, services
 from decisions.audit_labels import CHAIN_PROBLEMS, REFUSALS, action_choices, action_label
-from decisions.models import AuditEvent
 
 from .audit_timeline import timeline_rows
+from .models import DecisionProcess
 from .pages import DecisionPageMixin
 
 
@@ -37,7 +37,8 @@ class DecisionTimelineView(DecisionPageMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["object_list"])
-        context.update(decision=self.decision, process=self.decision.process,
+        process = DecisionProcess.objects.get(pk=self.decision.process_id)
+        context.update(decision=self.decision, process=process,
                        rows=timeline_rows(self.decision, events),
                        may_verify_chain=permissions.can_search_audit_trail(self.request.user))
         return context
@@ -76,7 +77,7 @@ class AuditSearchView(AuditorOnlyMixin, generic.ListView):
     def get_queryset(self):
         self.form = AuditSearchForm(self.request.GET or None)
         if self.form.is_bound and not self.form.is_valid():
-            return AuditEvent.objects.none()
+            return selectors.audit_events_search().none()
         criteria = self.form.cleaned_data if self.form.is_bound else {}
         return selectors.audit_events_search(**{k: v for k, v in criteria.items() if v})
 

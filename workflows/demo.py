@@ -115,17 +115,17 @@ class DecisionDriver:
         self.decision = actions.start_decision(acting_user=people["drafter"], **proposal)
 
     def _open_task(self, node_name: str, user) -> Task:
-        for task in open_tasks(self.decision.process).order_by("id"):
+        for task in open_tasks(self.decision.process_id).order_by("id"):
             if task.flow_task.name == node_name and task.owner_id in (None, user.pk):
                 return task
-        open_names = [t.flow_task.name for t in open_tasks(self.decision.process)]
+        open_names = [t.flow_task.name for t in open_tasks(self.decision.process_id)]
         raise LookupError(f"{self.decision.title}: no open {node_name} task for "
                           f"{user.get_username()} (open: {open_names})")
 
     def run(self, node_name: str, user, perform) -> "DecisionDriver":
         task = self._open_task(node_name, user)
         actions.run_task(task, acting_user=user, perform=perform)
-        self.decision = Decision.objects.select_related("current_version", "process").get(
+        self.decision = Decision.objects.select_related("current_version").get(
             pk=self.decision.pk)
         return self
 

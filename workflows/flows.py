@@ -191,8 +191,7 @@ class DecisionFlow(flow.Flow):
 
     def archive_decision(self, activation):
         services.decision_archive(decision=_decision(activation),
-                                  acting_user=_last_actor(activation.task),
-                                  task=activation.task)
+                                  acting_user=_last_actor(activation.task))
 
     # Who may see what: the flow defers to the decision's object permissions.
 

@@ -20,6 +20,13 @@ def decision_path(decision) -> str:
     return _site_path(DecisionFlow.instance, "process_detail", [decision.process_id])
 
 
+def step_title(task) -> str:
+    """The title of the flow step a stage task is at ("Review the legality of the draft")."""
+    return DecisionFlow.instance.node(task.step).task_title
+
+
 def task_path(task) -> str:
-    """The task's own page: it opens the form for its holder, the task's detail for others."""
-    return _site_path(task.flow_task, "index", [task.process_id, task.pk])
+    """The stage task's own page (the domain's ``StageTask``, numbered as the flow's task): it
+    opens the form for its holder, the task's detail for others."""
+    node = DecisionFlow.instance.node(task.step)
+    return _site_path(node, "index", [task.decision.process_id, task.pk])

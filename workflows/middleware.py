@@ -4,8 +4,8 @@ refused request is an audit event naming the decision its URL is about."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
+from decisions import selectors
 from decisions.middleware import record_refusal
-from decisions.models import Decision
 
 
 class SiteLoginRequiredMiddleware:
@@ -46,4 +46,4 @@ def decision_of_url(request):
     process_pk = match.kwargs.get("process_pk") if match else None
     if process_pk is None:
         return None
-    return Decision.objects.filter(process_id=process_pk).first()
+    return selectors.decision_by_process(process_pk)

@@ -11,11 +11,12 @@ from viewflow.workflow.nodes.split import SplitActivation
 
 from decisions import permissions, rulebook
 
+from .models import decision_of_task
 from .task_refusal import TaskIndexView, refusing_with_task_page
 
 
 def _decision_of(process):
-    return process.decision
+    return process.coerced.decision
 
 
 class StageView(flow.View):
@@ -39,11 +40,11 @@ class StageView(flow.View):
         named = (task.data or {}).get("expert")
         if named is not None and named != user.pk:
             return False  # Art. 20: each expert writes and signs his own opinion
-        return permissions.can_act(user, self.stage, task.process.decision)
+        return permissions.can_act(user, self.stage, decision_of_task(task))
 
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and permissions.can_act(
-            user, self.stage, task.process.decision)
+            user, self.stage, decision_of_task(task))
 
     @property
     def view_path(self):

@@ -1,6 +1,5 @@
 """The pages around the flow: the decision list, the decision page, diffs and attachments."""
 
-from collections import defaultdict
 from functools import cached_property
 
 from django.contrib import messages
@@ -20,18 +19,18 @@ from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
 
 from decisions import permissions, selectors, services
-from decisions.audit import audit_record
 from decisions.calendar import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.middleware import record_refusal
-from decisions.models import DeadlineChange, DraftAttachment, ExpertOpinion, TaskDeadline
-from decisions.open_tasks import human_tasks, is_open, open_deadlines
 from decisions.people import display_name
 from decisions.rulebook import RULES, Stage, stage_rank
 
 from . import forms, queues
 from .deadline_display import deadline_of, state_badge
 from .diffs import draft_diff
+from .flows import DecisionFlow
+from .links import step_title, task_path
+from .models import DecisionProcess
 
 
 class DecisionPageMixin:
@@ -86,10 +85,7 @@ class DecisionListView(generic.ListView):
 def _deadline_badges(decisions) -> dict[int, str]:
     """Each listed decision's most pressing open deadline, as the inbox shows it: one query for
     the deadlines of the page's decisions, two for the calendar."""
-    earliest = {}
-    for deadline in (open_deadlines().filter(decision__in=[d.pk for d in decisions])
-                     .order_by("-due_on", "-id")):
-        earliest[deadline.decision_id] = deadline
+    earliest = selectors.earliest_open_deadlines(decisions)
     if not earliest:
         return {}
     today = timezone.localdate()
@@ -109,10 +105,10 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
         decision = self.get_decision()
         services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
                                               page=self.request.path)
-        process = decision.process
-        tasks = list(human_tasks(process.pk)
-                     .select_related("owner", "deadline").order_by("created", "id"))
-        open_tasks = [t for t in tasks if is_open(t)]
+        process = DecisionProcess.objects.get(pk=decision.process_id)
+        tasks = [task for task in selectors.stage_tasks(decision)
+                 if task.step != DecisionFlow.start.name]
+        open_tasks = [t for t in tasks if t.is_open]
         versions = list(decision.versions.all())
         reviews = list(decision.reviews.all())
         latest_review = reviews[-1] if reviews else None
@@ -130,7 +126,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             may_change_deadlines=(permissions.may_change_deadlines(self.request.user, decision)
                                   and not decision.is_closed),
             deadline_form=forms.DeadlineChangeForm(auto_id=False),
-            done_tasks=[t for t in tasks if not is_open(t)],
+            done_tasks=[{"task": t, "title": step_title(t)} for t in tasks if not t.is_open],
             rules=RULES,
             stage_rank=stage_rank(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
@@ -148,16 +144,14 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
 def _open_task_rows(decision, open_tasks) -> list[dict]:
     """Each open task with its deadline, state and the office's changes to it (two queries for
     the calendar and one for the changes, however many tasks)."""
-    changes = defaultdict(list)
-    for change in DeadlineChange.objects.filter(deadline__decision=decision).select_related(
-            "changed_by"):
-        changes[change.deadline_id].append(change)
+    changes = selectors.deadline_changes(decision)
     today = timezone.localdate()
     calendar = WorkingCalendar.around(today)
     rows = []
     for task in open_tasks:
         deadline = deadline_of(task)
-        rows.append({"task": task, "deadline": deadline,
+        rows.append({"task": task, "deadline": deadline, "url": task_path(task),
+                     "title": step_title(task),
                      "state": state_badge(deadline, today, calendar),
                      "changes": changes[deadline.pk] if deadline else []})
     return rows
@@ -172,7 +166,7 @@ class OpinionAdoptionView(DecisionPageMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         decision = self.get_decision()
-        opinion = get_object_or_404(ExpertOpinion, pk=kwargs["opinion_pk"], decision=decision)
+        opinion = get_object_or_404(selectors.expert_opinions(decision), pk=kwargs["opinion_pk"])
         form = forms.OpinionAdoptionForm(request.POST)
         try:
             if not form.is_valid():
@@ -200,7 +194,7 @@ class DeadlineChangeView(DecisionPageMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         decision = self.get_decision()
-        deadline = get_object_or_404(TaskDeadline, pk=kwargs["deadline_pk"], decision=decision)
+        deadline = get_object_or_404(selectors.deadlines(decision), pk=kwargs["deadline_pk"])
         form = forms.DeadlineChangeForm(request.POST)
         try:
             if not form.is_valid():
@@ -224,12 +218,9 @@ class AttachmentDownloadView(DecisionPageMixin, generic.View):
 
     def get(self, request, *args, **kwargs):
         decision = self.get_decision()
-        attachment = get_object_or_404(DraftAttachment.objects.select_related("version"),
-                                       pk=kwargs["attachment_pk"],
-                                       version__decision=decision)
-        audit_record(action="attachment_download", actor=request.user, decision=decision,
-                     after={"version": attachment.version.number, "name": attachment.name,
-                            "sha256": attachment.sha256})
+        attachment = get_object_or_404(selectors.attachments(decision),
+                                       pk=kwargs["attachment_pk"])
+        services.attachment_download(attachment=attachment, acting_user=request.user)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError as missing:
@@ -247,8 +238,14 @@ class TaskColumnsMixin:
 
     task_title.short_description = _("Task")
 
+    @cached_property
+    def _decisions(self) -> dict:
+        """The decisions of the listed tasks, by process number, in one query."""
+        return selectors.decisions_by_process(self.queryset.values("process_id"))
+
     def decision_title(self, task):
-        return task.process.decision.title
+        decision = self._decisions.get(task.process_id)
+        return decision.title if decision else ""
 
     decision_title.short_description = _("Decision")
 
@@ -262,14 +259,21 @@ class TaskColumnsMixin:
         """One calendar per request, for every row's state."""
         return WorkingCalendar.around(timezone.localdate())
 
+    @cached_property
+    def _deadlines(self) -> dict:
+        """The deadlines of the listed tasks, by task number, in one query."""
+        return {task_id: deadline_of(stage_task) for task_id, stage_task in
+                selectors.stage_tasks_by_id(self.queryset.values("pk")).items()}
+
     def due_on(self, task):
-        deadline = deadline_of(task)
+        deadline = self._deadlines.get(task.pk)
         return deadline.due_on if deadline else None
 
     due_on.short_description = _("Due")
 
     def deadline_state(self, task):
-        return state_badge(deadline_of(task), timezone.localdate(), self.working_calendar)
+        return state_badge(self._deadlines.get(task.pk), timezone.localdate(),
+                           self.working_calendar)
 
     deadline_state.short_description = _("Deadline")
 
@@ -291,7 +295,7 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
     @viewprop
     def queryset(self):
         return (queues.tasks_inbox(self.request.user)
-                .select_related("process__decision", "owner", "deadline").order_by("-created"))
+                .select_related("owner").order_by("-created"))
 
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
@@ -302,7 +306,7 @@ class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
     @viewprop
     def queryset(self):
         return (queues.tasks_queue(self.request.user)
-                .select_related("process__decision", "owner", "deadline").order_by("-created"))
+                .select_related("owner").order_by("-created"))
 
 
 class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
@@ -315,7 +319,7 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
     @viewprop
     def queryset(self):
         return (queues.tasks_archive(self.request.user)
-                .select_related("process__decision", "owner").order_by("-created"))
+                .select_related("owner").order_by("-created"))
 
 
 class TaskListView(flow_dashboard.DashboardTaskListView):

@@ -50,4 +50,4 @@ def tasks_archive(user):
 def tasks_visible(user):
     """Every task, human or not, of the decisions ``user`` may read: the flow's task list."""
     return Task.objects.filter(process__flow_class=DecisionFlow,
-                               process__decision__in=permissions.decisions_visible_to(user))
+                               process_id__in=permissions.decisions_visible_to(user).values("process_id"))

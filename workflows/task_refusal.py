@@ -16,9 +16,11 @@ from viewflow.workflow.models import Task
 
 from decisions import permissions
 from decisions.middleware import record_refusal
-from decisions.open_tasks import is_open
 from decisions.people import display_name
 from decisions.rulebook import RULES_BY_STAGE, Stage
+
+from .models import decision_of_task
+from .stages import is_open
 
 
 def task_holder(task) -> str:
@@ -30,7 +32,7 @@ def task_holder(task) -> str:
 
 
 def task_refused(request, task) -> TemplateResponse:
-    decision = task.process.decision
+    decision = decision_of_task(task)
     record_refusal(request, decision)
     may_view = permissions.can_view(request.user, decision)
     context = {

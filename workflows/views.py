@@ -100,7 +100,7 @@ class ProposeView(StageFormView):
             **form.command_data(), "draft_text": form.cleaned_data["draft_text"],
             "attachments": form.cleaned_data["attachments"]})
         try:
-            proposal.run(process=process, acting_user=self.request.user)
+            proposal.run(process_id=process.pk, acting_user=self.request.user)
         except ValidationError as error:
             add_errors(form, error)
             process.delete()

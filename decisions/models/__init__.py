@@ -27,6 +27,7 @@ from .records import (
     StageSkip,
     UnitDisagreement,
 )
+from .tasks import StageTask
 
 __all__ = [
     "GENESIS_HASH",
@@ -53,5 +54,6 @@ __all__ = [
     "PublicParticipation",
     "RiskAssessment",
     "StageSkip",
+    "StageTask",
     "UnitDisagreement",
 ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .records import Decision, ImmutableRecord
+from .tasks import StageTask
 
 #: The ``prev_hash`` of the first event.
 GENESIS_HASH = "0" * 64
@@ -23,7 +24,7 @@ class AuditEvent(ImmutableRecord):
     action = models.CharField(_("action"), max_length=64, db_index=True)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events",
                                  null=True, blank=True)
-    task = models.ForeignKey("viewflow.Task", on_delete=models.PROTECT, related_name="+",
+    task = models.ForeignKey(StageTask, on_delete=models.PROTECT, related_name="+",
                              null=True, blank=True)
     stage = models.CharField(_("stage"), max_length=32, blank=True)
     before = models.JSONField(default=dict, blank=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..rulebook import Stage
 from .records import Decision, ImmutableRecord
+from .tasks import StageTask
 
 User = settings.AUTH_USER_MODEL
 
@@ -40,8 +41,7 @@ class StagePeriod(models.Model):
 class TaskDeadline(models.Model):
     """When an open task is due, and how that date was reckoned."""
 
-    task = models.OneToOneField("viewflow.Task", on_delete=models.CASCADE,
-                                related_name="deadline")
+    task = models.OneToOneField(StageTask, on_delete=models.CASCADE, related_name="deadline")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="deadlines")
     stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
     starts_on = models.DateField(_("starts on"))
@@ -104,7 +104,7 @@ class Reminder(models.Model):
         DUE_TODAY = "due_today", _("Due today")
         OVERDUE = "overdue", _("Overdue")
 
-    task = models.ForeignKey("viewflow.Task", on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(StageTask, on_delete=models.CASCADE, related_name="reminders")
     deadline = models.ForeignKey(TaskDeadline, on_delete=models.CASCADE,
                                  related_name="reminders")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

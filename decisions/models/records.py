@@ -1,7 +1,8 @@
 """Domain records of a major administrative decision.
 
-Workflow state (viewflow's Process and Task) is kept apart: a Decision points to its process, and
-every record here says who made it, when, and on which draft version.
+The flow engine's state is kept apart: a Decision records the number of the workflow run that
+carries it (``process_id``) and its stage tasks (models/tasks.py) as the workflow reported them,
+and every record here says who made it, when, and on which draft version.
 """
 
 from django.conf import settings
@@ -78,8 +79,10 @@ class Decision(models.Model):
     current_version = models.ForeignKey("DraftVersion", on_delete=models.PROTECT, null=True,
                                         blank=True, related_name="+",
                                         verbose_name=_("current draft version"))
-    process = models.OneToOneField("viewflow.Process", on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="decision")
+    process_id = models.BigIntegerField(
+        _("workflow process number"), null=True, blank=True, unique=True, editable=False,
+        help_text=_("The number of the workflow run that carries this decision, as the "
+                    "workflow gave it; the domain only records it."))
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -18,9 +18,10 @@ from .deadlines import decision_change_deadline
 from .drafts import draft_sha256
 from .initiation import decision_accept, decision_create, decision_return, decision_submit
 from .meeting import decision_record_meeting
-from .reads import audit_chain_verify, decision_record_dossier_read
+from .reads import attachment_download, audit_chain_verify, decision_record_dossier_read
 from .review import decision_record_legal_review, decision_revise
 from .stage import decision_sync_stage
+from .tasks import task_assigned, task_closed, task_opened, task_started
 
 #: The services that do each stage's work, each with the audit action it records (the system
 #: check finds a stage without one, and an action without its label). The archive is filed by
@@ -41,6 +42,7 @@ BY_STAGE: dict[str, tuple[tuple[Callable, str], ...]] = {
 
 __all__ = [
     "BY_STAGE",
+    "attachment_download",
     "audit_chain_verify",
     "decision_accept",
     "decision_archive",
@@ -59,4 +61,8 @@ __all__ = [
     "decision_submit_expert_opinion",
     "decision_sync_stage",
     "draft_sha256",
+    "task_assigned",
+    "task_closed",
+    "task_opened",
+    "task_started",
 ]

@@ -6,7 +6,6 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
 
 from .. import permissions, selectors
 from ..audit import audit_record
@@ -14,8 +13,8 @@ from ..calendar import WorkingCalendar
 from ..deadlines import reckon, stage_periods
 from ..errors import StatutoryGateError
 from ..links import decision_link, task_link
-from ..models import DeadlineChange, Decision, LegalReview, TaskDeadline
-from ..open_tasks import OPEN, human_tasks, is_open
+from ..models import DeadlineChange, Decision, LegalReview, StageTask, TaskDeadline
+from ..open_tasks import OPEN, open_tasks
 from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
 from ._common import raise_if, require_open, require_text
 from .notices import clause, in_language, notify, role_members, stage_holders
@@ -30,17 +29,17 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None,
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    tasks = list(human_tasks(decision.process_id).select_related("deadline", "owner"))
     TaskDeadline.objects.filter(decision=decision, closed_at__isnull=True).exclude(
         task__status__in=OPEN).update(closed_at=now)
-    new_tasks = [t for t in tasks if is_open(t) and not hasattr(t, "deadline")]
+    new_tasks = list(open_tasks(decision).filter(deadline__isnull=True)
+                     .select_related("holder", "decision"))
     if not new_tasks:
         return
     periods = stage_periods()
     calendar = WorkingCalendar.around(today)
     uncovered_years = set()
     for task in new_tasks:
-        stage = str(task.flow_task.stage)
+        stage = task.stage
         period = periods[stage]
         credited = _review_days_already_used(decision, calendar) if stage == Stage.LEGAL_REVIEW \
             else 0
@@ -57,11 +56,11 @@ def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None,
         _tell_the_office_the_calendar_is_missing(decision, year)
 
 
-def _tell_the_task_holder(decision: Decision, task: Task, deadline: TaskDeadline,
+def _tell_the_task_holder(decision: Decision, task: StageTask, deadline: TaskDeadline,
                           acting_user) -> None:
     """A task assigned to a person (the reviewer, each expert, the risk assessor, the drafter
     revising) is told to him, with its link; a queue task waits in its group's queue."""
-    if task.owner_id is None:
+    if task.holder_id is None:
         return
 
     def message():
@@ -73,14 +72,14 @@ def _tell_the_task_holder(decision: Decision, task: Task, deadline: TaskDeadline
                      "revise the draft by %(due)s.") % values
         return _("A task for you: %(stage)s of “%(title)s”, due on %(due)s.") % values
 
-    notify(users=[task.owner], decision=decision, event=_task_event(decision, task),
+    notify(users=[task.holder], decision=decision, event=_task_event(decision, task),
            url=task_link(task), acting_user=acting_user, message=in_language(message))
 
 
-def _task_event(decision: Decision, task: Task) -> str:
+def _task_event(decision: Decision, task: StageTask) -> str:
     """The event a task comes from: a proposal reopened by the office's return, or a draft sent
     back by a review, a risk finding or the meeting, is that event; it is told once."""
-    stage = str(task.flow_task.stage)
+    stage = task.stage
     if stage == Stage.INITIATION:
         returned = decision.returns.order_by("-id").values_list("pk", flat=True).first()
         if returned:
@@ -201,7 +200,7 @@ def _tell_the_change(deadline: TaskDeadline, change: DeadlineChange, acting_user
     """Whoever holds the task (and, for a legality review, the named reviewer) learns the new
     date and the office's reason."""
     decision, task = deadline.decision, deadline.task
-    holders = [task.owner] if task.owner_id else stage_holders(decision, deadline.stage)
+    holders = [task.holder] if task.holder_id else stage_holders(decision, deadline.stage)
     if deadline.stage == Stage.LEGAL_REVIEW:
         holders.append(decision.reviewer)
     notify(users=holders, decision=decision, event=f"deadline:{change.pk}", url=task_link(task),

@@ -62,8 +62,10 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
                     alternatives: str = "", needs_public_participation: bool = True,
                     needs_expert_input: bool = False, needs_risk_assessment: bool = False,
                     skip_reasons: dict | None = None, disagreements=(), attachments=(),
-                    process=None, acting_user) -> Decision:
-    """A drafter of the lead unit proposes a decision (Art. 10); it starts at initiation."""
+                    process_id: int | None = None, acting_user) -> Decision:
+    """A drafter of the lead unit proposes a decision (Art. 10); it starts at initiation.
+
+    ``process_id`` is the number of the workflow run that will carry it, when one does."""
     if not acting_user.has_perm("decisions.add_decision"):
         raise PermissionDenied(_("Only a drafter of a lead unit may propose a decision."))
     skip_reasons = {str(k): v for k, v in (skip_reasons or {}).items()}
@@ -79,8 +81,8 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
     _validate_proposal(data, skip_reasons)
     if not draft_text or not draft_text.strip():
         raise ValidationError({"draft_text": [_("The draft text is required.")]})
-    decision = Decision(**data, drafter=acting_user, process=process)
-    decision.full_clean(exclude=["current_version", "process"])
+    decision = Decision(**data, drafter=acting_user, process_id=process_id)
+    decision.full_clean(exclude=["current_version", "process_id"])
     decision.save()
     audit_record(action="decision_create", actor=acting_user, decision=decision,
                  after=snapshot(decision, PROPOSAL_FIELDS))
@@ -126,7 +128,7 @@ def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict
     for skip in decision.stage_skips.all():
         skips.setdefault(skip.stage, skip.reason)
     _validate_proposal(snapshot(decision, PROPOSAL_FIELDS), skips)
-    decision.full_clean(exclude=["current_version", "process"])
+    decision.full_clean(exclude=["current_version", "process_id"])
     decision.save()
     _record_skips(decision, skips, acting_user, task)
     for item in disagreements:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..audit import ChainReport, audit_record, verify_chain
-from ..models import AuditEvent, Decision
+from ..models import AuditEvent, Decision, DraftAttachment
 
 
 def decision_record_dossier_read(*, decision: Decision, acting_user,
@@ -31,3 +31,13 @@ def audit_chain_verify(*, acting_user, via: str) -> tuple[ChainReport, AuditEven
         after.update(first_bad_sequence=report.first_bad_sequence, chain_problem=report.problem)
     event = audit_record(action="audit_chain_verify", actor=acting_user, after=after)
     return report, event
+
+
+def attachment_download(*, attachment: DraftAttachment, acting_user) -> DraftAttachment:
+    """Put on the record who took a copy of an attached file, of which version, with its hash;
+    the caller has checked that ``acting_user`` may read the decision."""
+    version = attachment.version
+    audit_record(action="attachment_download", actor=acting_user, decision=version.decision,
+                 after={"version": version.number, "name": attachment.name,
+                        "sha256": attachment.sha256})
+    return attachment

@@ -53,7 +53,7 @@ def reminders_record(*, now: datetime.datetime | None = None, batch_size: int = 
     today = timezone.localdate(now or timezone.now())
     calendar = WorkingCalendar.around(today)
     deadlines = (open_deadlines()
-                 .select_related("task", "decision")
+                 .select_related("task__decision", "decision")
                  .order_by("id"))
     recorded, last_id = 0, 0
     while True:
@@ -86,7 +86,7 @@ def reminders_record(*, now: datetime.datetime | None = None, batch_size: int = 
 
 
 def _recipients(planned) -> dict[tuple[int, str], set[int]]:
-    """Who each reminder goes to: the task's owner, or everyone who may take it from the
+    """Who each reminder goes to: the task's holder, or everyone who may take it from the
     queue; an escalation also to the office, and for a legality review to the head."""
     decision_pks = {str(d.decision_id) for d, _k in planned}
     codenames = {stage_permission(d.stage).split(".")[1] for d, _k in planned}
@@ -110,8 +110,8 @@ def _recipients(planned) -> dict[tuple[int, str], set[int]]:
     result = {}
     for deadline, kind in planned:
         task = deadline.task
-        if task.owner_id:
-            people = {task.owner_id}
+        if task.holder_id:
+            people = {task.holder_id}
         else:
             codename = stage_permission(deadline.stage).split(".")[1]
             people = set(holders[(str(deadline.decision_id), codename)])
@@ -146,7 +146,7 @@ def _deliver_next(connection, now, after_id: int) -> tuple[int, str | None | boo
                     .select_for_update(skip_locked=True, of=("self",))
                     .filter(id__gt=after_id, delivered_at__isnull=True,
                             attempts__lt=settings.JUECE_REMINDER_MAX_ATTEMPTS)
-                    .select_related("deadline__decision", "task")
+                    .select_related("deadline__decision", "task__decision")
                     .order_by("id")
                     .first())
         if reminder is None:

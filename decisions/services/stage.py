@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..audit import audit_record
 from ..models import Decision
-from ..open_tasks import open_human_tasks
+from ..open_tasks import open_tasks
 from ..rulebook import STAGE_ORDER, Stage
 from .deadlines import deadlines_sync
 
@@ -13,7 +13,7 @@ from .deadlines import deadlines_sync
 @transaction.atomic
 def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decision:
     """Record where the procedure stands: the deadlines of its open tasks, and its stage, the
-    earliest stage among its open human tasks.
+    earliest stage among its open stage tasks (as the workflow reported them, services/tasks.py).
 
     While the consultation stages run side by side, that is the first still open in the order
     public participation, expert input, risk assessment. Only someone taking part in this
@@ -27,7 +27,7 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     if not permissions.takes_part(acting_user, decision):
         raise PermissionDenied(_("Only those taking part in this decision record its stage."))
     deadlines_sync(decision, acting_user=acting_user)
-    open_stages = [str(t.flow_task.stage) for t in open_human_tasks(decision.process_id)]
+    open_stages = list(open_tasks(decision).values_list("stage", flat=True))
     if open_stages:
         _move_to(decision, min(open_stages, key=STAGE_ORDER.index), open_stages,
                  acting_user=acting_user, task=task)

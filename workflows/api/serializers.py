@@ -5,12 +5,14 @@ import datetime
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from decisions.models import AuditEvent, Decision, ExpertOpinion
+from decisions import selectors
+from decisions.models import AuditEvent, Decision, ExpertOpinion, StageTask
 from decisions.rulebook import AdoptionStatus, DecisionStatus, Stage
 
+#: Published statuses (the contract): viewflow's, lower case; the domain's stage tasks use the
+#: same words.
 TASK_STATUSES = [str(s.value).lower() for s in STATUS]
 
 
@@ -35,22 +37,23 @@ class TaskSerializer(serializers.ModelSerializer):
                   "null for a task without a deadline.")
     due_on = serializers.SerializerMethodField(help_text="The due day itself.")
     owner = serializers.SerializerMethodField(help_text="The owner's login, null while queued.")
+    created = serializers.DateTimeField(source="opened_at", help_text="When the task opened.")
 
     class Meta:
-        model = Task
+        model = StageTask
         fields = ["id", "decision", "stage", "node", "status", "due_at", "due_on", "owner",
                   "created"]
 
     @extend_schema_field(serializers.IntegerField())
     def get_decision(self, task) -> int:
-        return task.process.decision.pk
+        return task.decision_id
 
     @extend_schema_field(serializers.ChoiceField(choices=Stage.values))
     def get_stage(self, task) -> str:
-        return str(task.flow_task.stage)
+        return task.stage
 
     def get_node(self, task) -> str:
-        return task.flow_task.name
+        return task.step
 
     @extend_schema_field(serializers.ChoiceField(choices=TASK_STATUSES))
     def get_status(self, task) -> str:
@@ -68,7 +71,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, task):
-        return task.owner.get_username() if task.owner_id else None
+        return task.holder.get_username() if task.holder_id else None
 
 
 def _deadline(task):
@@ -115,12 +118,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_open_tasks(self, decision):
-        tasks = getattr(decision.process, "open_human_tasks", None) if decision.process else []
+        tasks = getattr(decision, "open_stage_tasks", None)
         if tasks is None:
-            from workflows.stages import open_tasks
-
-            tasks = open_tasks(decision.process).select_related("owner", "deadline",
-                                                                "process__decision")
+            tasks = selectors.open_stage_tasks(decision)
         return TaskSerializer(sorted(tasks, key=lambda t: t.pk), many=True).data
 
     def get_drafter(self, decision) -> str:

@@ -7,7 +7,7 @@ the body (400), then the service's own gates (409).
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +22,6 @@ from viewflow.workflow.models import Task
 from decisions import commands, permissions, selectors, services
 from decisions.audit import acting_as, verify_chain
 from decisions.errors import StatutoryGateError
-from decisions.models import Decision, ExpertOpinion
-from decisions.open_tasks import all_open_human_tasks, is_open
 from decisions.rulebook import Stage
 from workflows import actions
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
@@ -45,18 +43,8 @@ from .serializers import (
 MAX_ID = 2**63 - 1
 
 
-def _open_tasks_prefetch():
-    return Prefetch("process__task_set",
-                    queryset=all_open_human_tasks()
-                    .select_related("owner", "deadline", "process__decision"),
-                    to_attr="open_human_tasks")
-
-
 def decisions_readable(user):
-    return (selectors.decisions_for_user(user).select_related("process")
-            .prefetch_related(_open_tasks_prefetch(),
-                              Prefetch("expert_opinions",
-                                       queryset=ExpertOpinion.objects.select_related("expert"))))
+    return selectors.decisions_with_open_tasks(user)
 
 
 def _checked_id(pk) -> int:
@@ -69,14 +57,17 @@ def _checked_id(pk) -> int:
     return pk
 
 
-def decision_readable_or_404(user, pk: int) -> Decision:
+def decision_readable_or_404(user, pk: int):
     return get_object_or_404(decisions_readable(user), pk=_checked_id(pk))
 
 
-def task_readable_or_404(user, pk: int) -> Task:
-    tasks = tasks_of_flow().select_related("owner", "deadline", "process__decision").filter(
-        process__decision__in=permissions.decisions_visible_to(user))
-    return get_object_or_404(tasks, pk=_checked_id(pk))
+def task_readable_or_404(user, pk: int):
+    return get_object_or_404(selectors.stage_tasks_visible_to(user), pk=_checked_id(pk))
+
+
+def flow_task(task) -> Task:
+    """The flow engine's task of the same number, which claiming and completing move."""
+    return tasks_of_flow().get(pk=task.pk)
 
 
 class Lookups:
@@ -84,18 +75,18 @@ class Lookups:
 
     decision = None
 
-    def decision_or_404(self, pk: int) -> Decision:
+    def decision_or_404(self, pk: int):
         self.decision = decision_readable_or_404(self.request.user, pk)
         return self.decision
 
-    def task_or_404(self, pk: int) -> Task:
+    def task_or_404(self, pk: int):
         task = task_readable_or_404(self.request.user, pk)
-        self.decision = task.process.decision
+        self.decision = task.decision
         return task
 
 
-def _require_open(task: Task) -> None:
-    if not is_open(task):
+def _require_open(task) -> None:
+    if not task.is_open:
         raise StatutoryGateError("task_not_open",
                                  _("This task was completed by someone else or is closed."))
 
@@ -192,15 +183,14 @@ class TaskListView(generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        tasks = (tasks_of_flow()
+        tasks = (selectors.stage_tasks_visible_to(user)
                  .filter(Q(pk__in=tasks_inbox(user).values("pk"))
-                         | Q(pk__in=tasks_queue(user).values("pk")))
-                 .select_related("owner", "deadline", "process__decision").order_by("id"))
+                         | Q(pk__in=tasks_queue(user).values("pk"))).order_by("id"))
         params = DecisionFilter(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         stage = params.validated_data.get("stage")
         if stage:
-            tasks = [t for t in tasks if str(t.flow_task.stage) == stage]
+            tasks = tasks.filter(stage=stage)
         return tasks
 
 
@@ -218,7 +208,7 @@ class TaskClaimView(Lookups, APIView):
         """Take an unclaimed task from the queue."""
         task = self.task_or_404(pk)
         _require_open(task)
-        actions.claim_task(task, acting_user=request.user)
+        actions.claim_task(flow_task(task), acting_user=request.user)
         return Response(TaskSerializer(task_readable_or_404(request.user, pk)).data)
 
 
@@ -230,16 +220,17 @@ class TaskCompleteView(Lookups, APIView):
         user = request.user
         task = self.task_or_404(pk)
         _require_open(task)
-        flow_task = task.flow_task
-        allowed = (flow_task.can_execute(user, task) if task.owner_id
-                   else flow_task.can_assign(user, task))
+        engine_task = flow_task(task)
+        node = engine_task.flow_task
+        allowed = (node.can_execute(user, engine_task) if engine_task.owner_id
+                   else node.can_assign(user, engine_task))
         if not allowed:
             raise exceptions.PermissionDenied(_("This task is not yours to complete."))
-        stage = str(flow_task.stage)
+        stage = task.stage
         body = BODIES[stage](data=request.data)
         body.is_valid(raise_exception=True)
-        decision = task.process.decision
-        actions.run_task(task, acting_user=user, perform=lambda t: perform(
+        decision = task.decision
+        actions.run_task(engine_task, acting_user=user, perform=lambda t: perform(
             stage, decision, body.validated_data, user, t))
         return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
 
@@ -252,7 +243,7 @@ class TaskDeadlineView(Lookups, APIView):
         user = request.user
         task = self.task_or_404(pk)
         _require_open(task)
-        if not permissions.may_change_deadlines(user, task.process.decision):
+        if not permissions.may_change_deadlines(user, task.decision):
             raise exceptions.PermissionDenied(_("Only the office changes a deadline."))
         deadline = getattr(task, "deadline", None)
         if deadline is None:
