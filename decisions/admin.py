@@ -1,6 +1,6 @@
 """The admin shows decision records read-only: no add, change or delete (their writes belong to
 the services, which the admin does not call). It edits only deployment settings, the working-day
-calendar and the stage periods, itself: see admin_calendar.py, whose save and delete methods
+calendar and the stage periods, itself: see calendar/admin.py, whose save and delete methods
 write the rows and append an audit event for each."""
 
 from django.contrib import admin
@@ -36,4 +36,4 @@ class AuditEventAdmin(ReadOnlyAdmin):
 for model in (models.DraftVersion, models.LegalReview, models.Meeting, models.Publication,
               models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation):
     admin.site.register(model, ReadOnlyAdmin)
-from . import admin_calendar  # noqa: E402, F401
+from .calendar import admin as calendar_admin  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.core import checks
 
-from . import audit_labels, commands, permissions, rulebook, services
+from . import commands, permissions, rulebook, services
+from .audit import labels as audit_labels
 
 
 @checks.register()
@@ -54,5 +55,5 @@ def every_stage_is_wired(app_configs=None, **kwargs):
             if action not in audit_labels.ACTION_LABELS:
                 errors.append(checks.Error(
                     f"Stage {stage.value}'s audit action {action} has no label in "
-                    "decisions.audit_labels.ACTION_LABELS.", id="juece.E009"))
+                    "decisions.audit.labels.ACTION_LABELS.", id="juece.E009"))
     return errors

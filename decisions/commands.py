@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import services
+from .records.initiation import PROPOSAL_FIELDS
 from .rulebook import Stage
-from .services.initiation import PROPOSAL_FIELDS
 
 
 @dataclass(kw_only=True)

@@ -26,8 +26,8 @@ from .models import (
     StageTask,
     TaskDeadline,
 )
-from .open_tasks import all_open_tasks, open_deadlines, open_tasks
 from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, HeadDecision, ReviewOutcome, Stage
+from .stage_tasks.open import all_open_tasks, open_deadlines, open_tasks
 
 
 def decisions_for_user(user) -> QuerySet[Decision]:

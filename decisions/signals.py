@@ -1,7 +1,7 @@
 """Audit events for what happens outside the services: logging in and out.
 
 The flow engine's task moves reach the audit trail through the services it calls
-(workflows/signals.py calls services/tasks.py)."""
+(workflows/signals.py calls stage_tasks/services.py)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver

@@ -3,7 +3,7 @@ flow's due timers, is the workflow layer's (workflows/tasks.py)."""
 
 from celery import shared_task
 
-from .audit_digest import audit_head_export as export_head
+from .audit.digest import audit_head_export as export_head
 
 
 @shared_task(name="decisions.tasks.audit_export_head", acks_late=True)

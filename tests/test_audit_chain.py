@@ -20,9 +20,9 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from decisions.audit import audit_record, event_hash, verify_chain
-from decisions.audit_digest import NOTICE, DigestFormatError, HeadDigest
+from decisions.audit.digest import NOTICE, DigestFormatError, HeadDigest
 from decisions.models import GENESIS_HASH, AuditEvent
-from decisions.services.drafts import draft_version_create
+from decisions.records.drafts import draft_version_create
 
 from .factories import Journey
 

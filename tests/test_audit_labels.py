@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from decisions.audit_labels import (
+from decisions.audit.labels import (
     FIELD_LABELS,
     Names,
     field_label,

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from decisions.audit_labels import ACTION_FIELD_LABELS, ENGINE_ACTIONS, FIELD_LABELS
+from decisions.audit.labels import ACTION_FIELD_LABELS, ENGINE_ACTIONS, FIELD_LABELS
 from decisions.models import AuditEvent
 from workflows.flows import DecisionFlow
 

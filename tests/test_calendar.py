@@ -11,14 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
-from decisions.calendar import Reckoning, WorkingCalendar
-from decisions.models import AuditEvent, CalendarDay, CalendarYear, StagePeriod
-from decisions.official_calendar import (
+from decisions.calendar.official import (
     CalendarYearUnavailable,
     load_official_calendar,
     official_days,
     package_source,
 )
+from decisions.calendar.working import Reckoning, WorkingCalendar
+from decisions.models import AuditEvent, CalendarDay, CalendarYear, StagePeriod
 from decisions.rulebook import Stage
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from decisions.models import DraftVersion, LegalReview, Meeting, MemberPositionRecord
-from decisions.services.drafts import draft_version_create
+from decisions.records.drafts import draft_version_create
 
 from .factories import Journey
 

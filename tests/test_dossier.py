@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from decisions import dossier_check
 from decisions.audit import canonical
+from decisions.dossier import check as dossier_check
 from decisions.models import AuditEvent, Decision
-from decisions.services.drafts import draft_sha256
+from decisions.records.drafts import draft_sha256
 from workflows.flows import DecisionFlow
 
 from .http_client import Office, proposal_form, start_url
@@ -178,7 +178,7 @@ def test_verify_runs_without_a_database(office, tmp_path):
 
     bare = {key: value for key, value in os.environ.items()
             if key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    done = subprocess.run([sys.executable, "-m", "decisions.dossier_check", str(path)],
+    done = subprocess.run([sys.executable, "-m", "decisions.dossier.check", str(path)],
                           cwd=PROJECT, env=bare, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -197,7 +197,7 @@ def test_offline_seal_rules_are_the_application_rules(text, attachments):
 
 
 def test_the_offline_check_imports_no_django():
-    code = ("import sys, decisions.dossier_check; "
+    code = ("import sys, decisions.dossier.check; "
             "sys.exit(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True,
                           timeout=60)

@@ -7,8 +7,8 @@ import zipfile
 
 from pypdf import PdfReader
 
-from decisions.dossier import build_dossier
-from decisions.dossier_pdf import stage_handlers
+from decisions.dossier.build import build_dossier
+from decisions.dossier.pdf import stage_handlers
 
 from .factories import Journey
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from decisions import services
 from decisions.errors import StatutoryGateError
 from decisions.models import LegalReview, Meeting
+from decisions.records.drafts import draft_version_create
 from decisions.rulebook import Stage
-from decisions.services.drafts import draft_version_create
 
 from .factories import Journey, open_task
 from .http_client import Office

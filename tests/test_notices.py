@@ -12,10 +12,10 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from decisions import services
+from decisions.deadlines import services as deadline_services
+from decisions.deadlines.notices import notify
 from decisions.links import decision_link, site_path, task_link
 from decisions.models import Notification, StageTask, TaskDeadline
-from decisions.services import deadlines as deadline_services
-from decisions.services.notices import notify
 from workflows.flows import DecisionFlow
 
 from .factories import Journey, make_user, open_task

@@ -23,8 +23,8 @@ from viewflow.workflow.status import STATUS
 
 from decisions import permissions, rulebook
 from decisions.models import AuditEvent, Decision, DraftAttachment
-from decisions.open_tasks import OPEN
 from decisions.rulebook import Role, Stage
+from decisions.stage_tasks.open import OPEN
 from workflows.flows import DecisionFlow
 from workflows.models import DecisionProcess
 

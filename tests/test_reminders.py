@@ -16,13 +16,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from decisions.models import Notification, Reminder, TaskDeadline
-from decisions.services.reminders import (
+from decisions.deadlines.reminders import (
     _message,
     reminders_deliver,
     reminders_record,
     reminders_sweep,
 )
+from decisions.models import Notification, Reminder, TaskDeadline
 
 from .factories import Journey, open_task
 

@@ -30,8 +30,8 @@ from django.db import connection, connections
 from django.utils import translation
 
 from config.celery_app import app
+from decisions.deadlines.reminders import _message, reminders_sweep
 from decisions.models import Reminder
-from decisions.services.reminders import _message, reminders_sweep
 from workflows.tasks import reminders_sweep as reminders_sweep_task
 
 from .factories import Journey, open_task
@@ -42,7 +42,7 @@ pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def official_calendar(transactional_db):
     """A transactional test starts from a flushed database: load the holidays again."""
-    from decisions.official_calendar import load_official_calendar
+    from decisions.calendar.official import load_official_calendar
 
     load_official_calendar()
 

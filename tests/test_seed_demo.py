@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from decisions.models import AuditEvent, Decision, DraftVersion, Notification, Publication
-from decisions.open_tasks import open_tasks
 from decisions.rulebook import CONSULTATION_STAGES, HeadDecision, ReviewOutcome, Role, Stage
+from decisions.stage_tasks.open import open_tasks
 from workflows.demo import DEMO_PASSWORD, DEMO_USERS
 
 

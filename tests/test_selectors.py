@@ -7,7 +7,7 @@ from viewflow.workflow.status import STATUS
 
 from decisions import permissions, selectors
 from decisions.models import Decision, LegalReview, TaskDeadline
-from decisions.open_tasks import is_open, open_deadlines
+from decisions.stage_tasks.open import is_open, open_deadlines
 
 from .factories import Journey, open_task
 

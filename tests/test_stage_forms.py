@@ -7,7 +7,7 @@ import re
 import pytest
 
 from decisions.models import LegalReview, Meeting, PublicComment
-from decisions.services.drafts import draft_version_create
+from decisions.records.drafts import draft_version_create
 from workflows import forms
 
 from .factories import Journey, open_task

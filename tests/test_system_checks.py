@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from decisions import audit_labels, checks, commands, permissions, services
+from decisions import checks, commands, permissions, services
+from decisions.audit import labels as audit_labels
 from decisions.rulebook import Stage
 from workflows import checks as workflow_checks
 from workflows.flows import DecisionFlow

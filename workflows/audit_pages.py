@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from decisions import permissions, selectors, services
-from decisions.audit_labels import CHAIN_PROBLEMS, REFUSALS, action_choices, action_label
+from decisions.audit.labels import CHAIN_PROBLEMS, REFUSALS, action_choices, action_label
 
 from .audit_timeline import timeline_rows
 from .models import DecisionProcess

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from decisions import selectors
 from decisions.audit import event_fields
-from decisions.audit_labels import (
+from decisions.audit.labels import (
     ENGINE_ACTIONS,
     REFUSALS,
     STAGE_ACTS,

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from decisions.calendar import WorkingCalendar
-from decisions.deadlines import State, deadline_state
+from decisions.calendar.working import WorkingCalendar
+from decisions.deadlines.reckoning import State, deadline_state
 from decisions.models import TaskDeadline
 
 STATE_LABELS = {

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.views import generic
 
-from decisions.dossier import build_dossier
+from decisions.dossier.build import build_dossier
 
 from .pages import DecisionPageMixin
 

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from decisions import selectors
-from decisions.middleware import record_refusal
+from decisions.audit.refusals import record_refusal
 
 
 class SiteLoginRequiredMiddleware:

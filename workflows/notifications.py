@@ -6,8 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import generic
 
 from decisions import selectors
+from decisions.deadlines.notifications import notification_mark_read, notifications_mark_all_read
 from decisions.links import site_path
-from decisions.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
 class NotificationListView(LoginRequiredMixin, generic.ListView):

@@ -19,9 +19,9 @@ from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
 
 from decisions import permissions, selectors, services
-from decisions.calendar import WorkingCalendar
+from decisions.audit.refusals import record_refusal
+from decisions.calendar.working import WorkingCalendar
 from decisions.errors import StatutoryGateError
-from decisions.middleware import record_refusal
 from decisions.people import display_name
 from decisions.rulebook import RULES, Stage, stage_rank
 

@@ -15,7 +15,7 @@ from django.views import generic
 from viewflow.workflow.models import Task
 
 from decisions import permissions
-from decisions.middleware import record_refusal
+from decisions.audit.refusals import record_refusal
 from decisions.people import display_name
 from decisions.rulebook import RULES_BY_STAGE, Stage
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers
 
-from decisions.services.reminders import reminders_sweep as sweep
+from decisions.deadlines.reminders import reminders_sweep as sweep
 
 
 @shared_task(name="workflows.tasks.reminders_sweep", acks_late=True,

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workflows.middleware.SiteLoginRequiredMiddleware",
-    "decisions.middleware.AuditContextMiddleware",
+    "decisions.audit.refusals.AuditContextMiddleware",
     "workflows.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,15 +1,16 @@
-"""The domain's records, one module per concept."""
+"""Django's models module of the app: every model, each defined in its concept's folder
+(decisions/<concept>/models.py) and imported here."""
 
-from .audit import GENESIS_HASH, AuditEvent
-from .calendar import CalendarDay, CalendarYear
-from .deadlines import (
+from ..audit.models import GENESIS_HASH, AuditEvent
+from ..calendar.models import CalendarDay, CalendarYear
+from ..deadlines.models import (
     DeadlineChange,
     Notification,
     Reminder,
     StagePeriod,
     TaskDeadline,
 )
-from .records import (
+from ..records.models import (
     AcceptanceReturn,
     CounselOpinion,
     Decision,
@@ -27,7 +28,7 @@ from .records import (
     StageSkip,
     UnitDisagreement,
 )
-from .tasks import StageTask
+from ..stage_tasks.models import StageTask
 
 __all__ = [
     "GENESIS_HASH",

@@ -6,22 +6,22 @@ and appends an audit event naming its actor. Views, flow steps, the admin and co
 
 from collections.abc import Callable
 
-from ..rulebook import Stage
-from .closing import decision_archive, decision_publish
-from .consultation import (
+from ..audit.reads import attachment_download, audit_chain_verify, decision_record_dossier_read
+from ..deadlines.services import decision_change_deadline
+from ..records.closing import decision_archive, decision_publish
+from ..records.consultation import (
     decision_record_opinion_adoption,
     decision_record_participation,
     decision_record_risk_assessment,
     decision_submit_expert_opinion,
 )
-from .deadlines import decision_change_deadline
-from .drafts import draft_sha256
-from .initiation import decision_accept, decision_create, decision_return, decision_submit
-from .meeting import decision_record_meeting
-from .reads import attachment_download, audit_chain_verify, decision_record_dossier_read
-from .review import decision_record_legal_review, decision_revise
-from .stage import decision_sync_stage
-from .tasks import task_assigned, task_closed, task_opened, task_started
+from ..records.drafts import draft_sha256
+from ..records.initiation import decision_accept, decision_create, decision_return, decision_submit
+from ..records.meeting import decision_record_meeting
+from ..records.review import decision_record_legal_review, decision_revise
+from ..rulebook import Stage
+from ..stage_tasks.services import task_assigned, task_closed, task_opened, task_started
+from ..stage_tasks.stage import decision_sync_stage
 
 #: The services that do each stage's work, each with the audit action it records (the system
 #: check finds a stage without one, and an action without its label). The archive is filed by

@@ -68,7 +68,7 @@ def chromium():
 @pytest.fixture(autouse=True)
 def official_calendar(transactional_db):
     """A live-server test starts from a flushed database: load the holidays again."""
-    from decisions.official_calendar import load_official_calendar
+    from decisions.calendar.official import load_official_calendar
 
     load_official_calendar()
 

@@ -7,7 +7,7 @@ import zipfile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from decisions.dossier_check import check_dossier
+from decisions.dossier.check import check_dossier
 from decisions.models import AuditEvent
 from tests.factories import Journey
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
 from decisions.models import LegalReview, Meeting
-from decisions.services.drafts import draft_version_create
+from decisions.records.drafts import draft_version_create
 from tests.factories import Journey, open_task
 from tests.http_client import task_url
 

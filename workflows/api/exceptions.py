@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from decisions.audit.refusals import record_refusal
 from decisions.errors import StatutoryGateError
-from decisions.middleware import record_refusal
 
 
 def exception_handler(exc, context):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.audit_digest import ChainBroken, audit_head_export
+from decisions.audit.digest import ChainBroken, audit_head_export
 
 from .audit_verify import broken_message
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from decisions.audit import ChainReport, verify_chain
-from decisions.audit_digest import DigestFormatError, HeadDigest, verify_against
+from decisions.audit.digest import DigestFormatError, HeadDigest, verify_against
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.models import CalendarYear
-from decisions.official_calendar import (
+from decisions.calendar.official import (
     CalendarYearUnavailable,
     load_official_calendar,
     official_days,
     official_years,
     package_source,
 )
+from decisions.models import CalendarYear
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from decisions.dossier_check import check_dossier
+from decisions.dossier.check import check_dossier
 
 
 class Command(BaseCommand):

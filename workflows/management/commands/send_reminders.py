@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from viewflow.workflow.timers import fire_due_timers
 
+from decisions.deadlines.reminders import reminders_sweep
 from decisions.models import Reminder
-from decisions.services.reminders import reminders_sweep
 
 
 class Command(BaseCommand):

@@ -22,12 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
-from ..calendar import WorkingCalendar
-from ..deadlines import reminder_lead_days
+from ..calendar.working import WorkingCalendar
 from ..links import decision_link
 from ..models import Notification, Reminder, TaskDeadline
-from ..open_tasks import open_deadlines
 from ..rulebook import Role, Stage, stage_permission
+from ..stage_tasks.open import open_deadlines
+from .reckoning import reminder_lead_days
 
 logger = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import rulebook
-from .calendar import Reckoning, WorkingCalendar
+from .. import rulebook
+from ..calendar.working import Reckoning, WorkingCalendar
+from ..rulebook import Stage
 from .models import StagePeriod, TaskDeadline
-from .rulebook import Stage
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ naming the decision when they know it)."""
 
 from django.conf import settings
 
-from .audit import _client_ip, _current_actor, audit_record
+from .chain import _client_ip, _current_actor, audit_record
 
 
 def request_ip(request) -> str | None:

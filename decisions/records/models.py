@@ -1,8 +1,8 @@
 """Domain records of a major administrative decision.
 
 The flow engine's state is kept apart: a Decision records the number of the workflow run that
-carries it (``process_id``) and its stage tasks (models/tasks.py) as the workflow reported them,
-and every record here says who made it, when, and on which draft version.
+carries it (``process_id``) and its stage tasks (stage_tasks/models.py) as the workflow reported
+them, and every record here says who made it, when, and on which draft version.
 """
 
 from django.conf import settings

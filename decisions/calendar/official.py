@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .audit import audit_record
+from ..audit import audit_record
 from .models import CalendarDay, CalendarYear
 
 CHINESE_NAMES = {

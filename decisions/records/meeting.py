@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
+from ..deadlines.notices import clause, in_language, notify, role_members
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import Decision, Meeting, MemberPositionRecord
 from ..people import display_name
 from ..rulebook import DecisionStatus, HeadDecision, MeetingKind, MemberPosition, Role, Stage
 from ._common import locked, raise_if, require_open
-from .notices import clause, in_language, notify, role_members
 
 
 def head_departs_from_majority(head_decision: str, positions: list[str]) -> bool:

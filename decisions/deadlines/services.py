@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors
 from ..audit import audit_record
-from ..calendar import WorkingCalendar
-from ..deadlines import reckon, stage_periods
+from ..calendar.working import WorkingCalendar
 from ..errors import StatutoryGateError
 from ..links import decision_link, task_link
 from ..models import DeadlineChange, Decision, LegalReview, StageTask, TaskDeadline
-from ..open_tasks import OPEN, open_tasks
+from ..records._common import raise_if, require_open, require_text
 from ..rulebook import LEGAL_REVIEW_MIN_WORKING_DAYS, ReviewOutcome, Role, Stage
-from ._common import raise_if, require_open, require_text
+from ..stage_tasks.open import OPEN, open_tasks
 from .notices import clause, in_language, notify, role_members, stage_holders
+from .reckoning import reckon, stage_periods
 
 
 def deadlines_sync(decision: Decision, *, now: datetime.datetime | None = None,

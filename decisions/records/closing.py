@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..audit import audit_record, snapshot
+from ..deadlines.services import deadlines_sync
 from ..errors import StatutoryGateError
 from ..models import Decision, Publication
 from ..rulebook import DecisionStatus, HeadDecision, Stage
 from ._common import locked, raise_if, require_open, require_text
-from .deadlines import deadlines_sync
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The offline check of a decision's dossier: pure Python, no Django, no database.
 
-    python -m decisions.dossier_check FILE.zip
+    python -m decisions.dossier.check FILE.zip
     python manage.py dossier_verify FILE.zip
 
 It checks that the manifest is the one its seal names, that every file is listed with its size
@@ -21,7 +21,7 @@ SEALED = ("manifest.json", "manifest.sha256")
 
 
 def draft_sha256(text: str, attachments: list[tuple[str, str]]) -> str:
-    """Copy of ``decisions.services.drafts.draft_sha256``: the seal of a draft version."""
+    """Copy of ``decisions.records.drafts.draft_sha256``: the seal of a draft version."""
     canonical = json.dumps(
         {"text": text, "attachments": sorted([name, digest] for name, digest in attachments)},
         ensure_ascii=False, sort_keys=True, separators=(",", ":"),
@@ -206,7 +206,7 @@ def _check_events(events: list, record: dict | None, manifest: dict,
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python -m decisions.dossier_check FILE.zip", file=sys.stderr)
+        print("usage: python -m decisions.dossier.check FILE.zip", file=sys.stderr)
         return 2
     report = check_dossier(argv[0])
     if report.ok:

@@ -6,13 +6,13 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
+from ..deadlines.notices import clause, in_language, notify, role_members
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
 from ..rulebook import ReviewOutcome, Role, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
-from .notices import clause, in_language, notify, role_members
 
 
 def _require_consultation_complete(decision: Decision) -> None:

@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..audit import audit_record, snapshot
+from ..deadlines.notices import clause, in_language, notify
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import AcceptanceReturn, Decision, StageSkip, UnitDisagreement
 from ..rulebook import CONSULTATION_STAGES, STAGE_FLAGS, ProposalSource, Role, Stage
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
-from .notices import clause, in_language, notify
 
 PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
                    "necessity", "alternatives", "needs_public_participation",

@@ -4,16 +4,17 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..audit import audit_record
+from ..deadlines.services import deadlines_sync
 from ..models import Decision
-from ..open_tasks import open_tasks
 from ..rulebook import STAGE_ORDER, Stage
-from .deadlines import deadlines_sync
+from .open import open_tasks
 
 
 @transaction.atomic
 def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decision:
     """Record where the procedure stands: the deadlines of its open tasks, and its stage, the
-    earliest stage among its open stage tasks (as the workflow reported them, services/tasks.py).
+    earliest stage among its open stage tasks (as the workflow reported them,
+    stage_tasks/services.py).
 
     While the consultation stages run side by side, that is the first still open in the order
     public participation, expert input, risk assessment. Only someone taking part in this

@@ -1,6 +1,6 @@
 """Which stage tasks are still open: the one definition the domain, the pages and the API share."""
 
-from .models import StageTask, TaskDeadline
+from ..models import StageTask, TaskDeadline
 
 OPEN = StageTask.OPEN
 

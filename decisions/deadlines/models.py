@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..records.models import Decision, ImmutableRecord
 from ..rulebook import Stage
-from .records import Decision, ImmutableRecord
-from .tasks import StageTask
+from ..stage_tasks.models import StageTask
 
 User = settings.AUTH_USER_MODEL
 
@@ -95,7 +95,7 @@ class Reminder(models.Model):
     """One reminder about one task, of one kind, on one calendar day: recorded, then delivered.
 
     The uniqueness of (task, kind, day) is what keeps two sweeps, a retried job or a restarted
-    worker from recording it twice. Delivery is at least once (see services/reminders.py): a
+    worker from recording it twice. Delivery is at least once (see deadlines/reminders.py): a
     crash between the mail server's acceptance and the commit sends it again.
     """
 

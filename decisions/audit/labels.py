@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from .rulebook import (
+from ..rulebook import (
     RULES,
     VIEW_PERMISSION,
     AdoptionStatus,

@@ -1,7 +1,7 @@
 """The stage tasks of a decision: the steps people do, as the workflow opened and closed them.
 
 The workflow layer tells the domain about each step through the services in
-``services/tasks.py`` (opened, assigned, started, closed); the domain keeps its own row for it
+``stage_tasks/services.py`` (opened, assigned, started, closed); the domain keeps its own row for it
 and never asks the flow engine. A task's number is the one the workflow gave it, so that links
 and the audit trail name the same task on both sides.
 """
@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..records.models import Decision
 from ..rulebook import Stage
-from .records import Decision
 
 
 class StageTask(models.Model):

@@ -12,9 +12,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_record, snapshot
-from .models import CalendarDay, CalendarYear, StagePeriod
-from .official_calendar import administrator_source, calendar_year_snapshot
+from ..audit import audit_record, snapshot
+from ..models import CalendarDay, CalendarYear, StagePeriod
+from .official import administrator_source, calendar_year_snapshot
 
 SATURDAY = 5
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from .audit_labels import STAGE_ACTS
-from .people import display_name
-from .rulebook import STAGE_ORDER, Stage
+from ..audit.labels import STAGE_ACTS
+from ..people import display_name
+from ..rulebook import STAGE_ORDER, Stage
 
 #: Fonts tried after the setting, in order: (file, index in a collection).
 SYSTEM_FONTS = (

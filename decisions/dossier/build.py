@@ -3,7 +3,7 @@
 One ZIP: the decision's records (``decision.json``), every event of its audit trail with the
 chain fields (``events.json``), the text of every draft version, every attachment, a summary in
 Chinese (``summary.pdf``), and a manifest of SHA-256 sums, itself sealed in ``manifest.sha256``.
-``decisions.dossier_check`` verifies it offline, without this code or a database.
+``decisions.dossier.check`` verifies it offline, without this code or a database.
 """
 
 import hashlib
@@ -16,11 +16,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 
-from . import selectors
-from .audit import audit_record, event_fields
-from .dossier_pdf import summary_pdf
-from .models import AuditEvent, DeadlineChange, Decision, TaskDeadline
-from .people import display_name
+from .. import selectors
+from ..audit import audit_record, event_fields
+from ..models import AuditEvent, DeadlineChange, Decision, TaskDeadline
+from ..people import display_name
+from .pdf import summary_pdf
 
 FORMAT = "juece-dossier/1"
 #: The archive's language: the summary and the labels in decision.json.

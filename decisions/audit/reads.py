@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..audit import ChainReport, audit_record, verify_chain
 from ..models import AuditEvent, Decision, DraftAttachment
+from .chain import ChainReport, audit_record, verify_chain
 
 
 def decision_record_dossier_read(*, decision: Decision, acting_user,

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import ChainReport, audit_record, chain_rows, verify_chain, verify_events
+from .chain import ChainReport, audit_record, chain_rows, verify_chain, verify_events
 
 HEADER = "juece audit chain head"
 NOTICE = ("本文件记录审计链截至导出时的最后一条记录及其摘要值，可打印签章后交上级机关留存。"

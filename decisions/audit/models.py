@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .records import Decision, ImmutableRecord
-from .tasks import StageTask
+from ..records.models import Decision, ImmutableRecord
+from ..stage_tasks.models import StageTask
 
 #: The ``prev_hash`` of the first event.
 GENESIS_HASH = "0" * 64

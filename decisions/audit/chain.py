@@ -96,7 +96,7 @@ def audit_record(*, action: str, actor, decision=None, task=None, stage: str = "
     the caller's transaction ends. Called outside any transaction, the block is the whole
     transaction and the event commits alone.
 
-    ``task`` is the stage task the act belongs to (models/tasks.py), or its number: the
+    ``task`` is the stage task the act belongs to (stage_tasks/models.py), or its number: the
     workflow's own task object names the same task by the same number.
     """
     with transaction.atomic():
