@@ -1,0 +1,12 @@
+"""Issue 10 (the statute's gates): this slice's schema; filled in by the slice that owns it."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("decisions", "0009_statute_participation_and_risk"),
+    ]
+
+    operations = []
