@@ -41,6 +41,7 @@ class DecisionStatus(models.TextChoices):
     ACTIVE = "active", _("In procedure")
     PUBLISHED = "published", _("Adopted and published")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ReviewOutcome(models.TextChoices):
@@ -50,7 +51,8 @@ class ReviewOutcome(models.TextChoices):
     RETURNED = "returned", _("Returned for more material")
 
 
-#: Art. 28: only these outcomes let a draft go to the decision organ.
+#: Art. 25 para. 2: only these outcomes let a draft go to the decision organ ("lawful with the
+#: legal risk stated" only for an exploratory reform on which the state has no clear rule).
 REVIEW_OUTCOMES_CLEARING_THE_GATE = frozenset(
     {ReviewOutcome.LAWFUL, ReviewOutcome.LAWFUL_WITH_RISK}
 )
@@ -99,11 +101,23 @@ class ParticipationMethod(models.TextChoices):
     COURTYARD = "courtyard", _("Courtyard meeting")
 
 
+class ParticipationSkipGround(models.TextChoices):
+    """Art. 14: the one ground on which the lead unit need not hear the public."""
+
+    NOT_DISCLOSABLE = "not_disclosable", _("The matter may not be disclosed by law (Art. 14)")
+
+
 class MeetingKind(models.TextChoices):
     LEADERSHIP = "leadership", _("Leadership team meeting")
     PARTY_COMMITTEE = "party_committee", _("Party committee meeting")
     EXECUTIVE = "executive", _("Executive meeting of the government")
 
+
+#: Withdrawal (a local rule; the decree has no article on it): the drafter may withdraw his
+#: proposal until the office accepts it, the office at any time until the head's
+#: decision on the matter (Art. 30); the file is then archived as withdrawn, its record intact
+#: (Art. 33). These head's decisions conclude the matter: after them nothing is withdrawn.
+HEAD_DECISIONS_CONCLUDING = frozenset({HeadDecision.ADOPTED, HeadDecision.NOT_ADOPTED})
 
 #: Art. 15: an open consultation window is generally at least 30 days.
 PUBLIC_CONSULTATION_MIN_DAYS = 30

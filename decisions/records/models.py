@@ -18,6 +18,7 @@ from ..rulebook import (
     HeadDecision,
     MeetingKind,
     ParticipationMethod,
+    ParticipationSkipGround,
     ProposalSource,
     ReviewOutcome,
     Stage,
@@ -61,6 +62,20 @@ class Decision(models.Model):
                                                      default=True)
     needs_expert_input = models.BooleanField(_("expert input needed"), default=False)
     needs_risk_assessment = models.BooleanField(_("risk assessment needed"), default=False)
+    exploratory_reform = models.BooleanField(
+        _("exploratory reform"), default=False,
+        help_text=_("An exploratory reform on which the state has no clear rule: only such a "
+                    "decision may be found lawful with the legal risk stated (Art. 25 para. 2)."))
+    participation_skip_ground = models.CharField(
+        _("ground for not hearing the public"), max_length=32, blank=True, default="",
+        choices=ParticipationSkipGround.choices)
+    participation_skip_basis = models.TextField(
+        _("law that bars disclosure"), blank=True, default="")
+    participation_skip_confirmed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("skip of public participation confirmed by"))
+    participation_skip_confirmed_at = models.DateTimeField(
+        _("skip of public participation confirmed at"), null=True, blank=True)
 
     stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices,
                              default=Stage.INITIATION, db_index=True)
@@ -245,7 +260,7 @@ class PublicComment(models.Model):
 
 
 class ExpertOpinion(models.Model):
-    """Art. 20: a written opinion signed by the expert himself."""
+    """Art. 19 para. 2: a written opinion signed by the expert himself."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
                                  related_name="expert_opinions")
@@ -253,6 +268,10 @@ class ExpertOpinion(models.Model):
     expert = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     opinion = models.TextField(_("opinion"))
     signature = models.CharField(_("signature"), max_length=100)
+    declares_no_interest = models.BooleanField(
+        _("declares no direct interest in the matter"), default=False,
+        help_text=_("Art. 20: the expert declared, when signing, that he has no direct interest "
+                    "in the matter (opinions signed before this was asked say false)."))
     signed_at = models.DateTimeField(auto_now_add=True)
     adoption = models.CharField(_("adoption"), max_length=20, choices=AdoptionStatus.choices,
                                 default=AdoptionStatus.PENDING)
@@ -324,7 +343,8 @@ class LegalReview(ImmutableRecord):
 
 
 class CounselOpinion(ImmutableRecord):
-    """Art. 27: outside counsel's legal opinion, kept apart from the review body's own."""
+    """Art. 28: the legal adviser's or government lawyer's legal opinion, kept apart from the
+    review body's own."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
                                  related_name="counsel_opinions")
@@ -358,6 +378,9 @@ class Meeting(ImmutableRecord):
     head_decision = models.CharField(_("head's decision"), max_length=20,
                                      choices=HeadDecision.choices)
     head_reason = models.TextField(_("head's reason"), blank=True)
+    risk_acknowledged = models.BooleanField(
+        _("stated legal risk put to the meeting"), default=False,
+        help_text=_("Art. 25 para. 2: the legal risk the review stated was put to the meeting."))
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -429,6 +452,30 @@ class AcceptanceReturn(ImmutableRecord):
 
     class Meta:
         ordering = ["returned_at", "id"]
+
+    def __str__(self):
+        return self.reason[:50]
+
+
+class Withdrawal(ImmutableRecord):
+    """The proposal withdrawn before the head's decision: by whom, at which stage, and why.
+
+    The decision is archived as withdrawn; every record made until then stays (Art. 33)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT,
+                                    related_name="withdrawal")
+    stage = models.CharField(_("stage when withdrawn"), max_length=32, choices=Stage.choices)
+    reason = models.TextField(_("reason"))
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("withdrawn by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="withdrawal_reason_required"),
+        ]
 
     def __str__(self):
         return self.reason[:50]
