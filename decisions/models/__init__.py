@@ -27,7 +27,9 @@ from ..records.models import (
     RiskAssessment,
     StageSkip,
     UnitDisagreement,
+    Withdrawal,
 )
+from ..profiles.models import Profile
 from ..stage_tasks.models import StageTask
 
 __all__ = [
@@ -57,4 +59,6 @@ __all__ = [
     "StageSkip",
     "StageTask",
     "UnitDisagreement",
+    "Withdrawal",
+    "Profile",
 ]
