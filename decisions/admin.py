@@ -33,7 +33,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "decision"]
 
 
+@admin.register(models.Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    """Each user's unit (Art. 20: "of the lead unit"), as ``add_user --unit`` recorded it."""
+
+    list_display = ["user", "unit"]
+    search_fields = ["user__username", "user__last_name", "unit"]
+    list_select_related = ["user"]
+
+
 for model in (models.DraftVersion, models.LegalReview, models.Meeting, models.Publication,
-              models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation):
+              models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation,
+              models.Withdrawal):
     admin.site.register(model, ReadOnlyAdmin)
 from .calendar import admin as calendar_admin  # noqa: E402, F401

@@ -50,6 +50,9 @@ class Proposal(StageInput):
     needs_public_participation: bool = True
     needs_expert_input: bool = False
     needs_risk_assessment: bool = False
+    exploratory_reform: bool = False
+    participation_skip_ground: str = ""
+    participation_skip_basis: str = ""
     skip_reasons: dict = field(default_factory=dict)
     disagreements: list = field(default_factory=list)
     draft_text: str = ""
@@ -81,7 +84,8 @@ class Submission(StageInput):
 
 @dataclass(kw_only=True)
 class Acceptance(StageInput):
-    """Art. 12: the office accepts, naming who acts next, or returns it with its reasons."""
+    """Art. 12: the office accepts, naming who acts next, or returns it with its reasons;
+    where public participation is left out, it confirms the ground (Art. 14)."""
 
     outcome: str = ""
     reason: str = ""
@@ -89,6 +93,7 @@ class Acceptance(StageInput):
     reviewer: object = None
     experts: list = field(default_factory=list)
     risk_assessor: object = None
+    participation_skip_confirmed: bool = False
 
     def run(self, *, decision, acting_user, task=None):
         if self.outcome == "return":
@@ -99,6 +104,7 @@ class Acceptance(StageInput):
         return services.decision_accept(
             decision=decision, lead_unit=self.lead_unit, reviewer=self.reviewer,
             experts=list(self.experts), risk_assessor=self.risk_assessor,
+            participation_skip_confirmed=self.participation_skip_confirmed,
             acting_user=acting_user, task=task)
 
 
@@ -119,10 +125,11 @@ class PublicParticipation(StageInput):
 
 @dataclass(kw_only=True)
 class ExpertOpinion(StageInput):
-    """Art. 20: an expert's own written, signed opinion."""
+    """Art. 19 para. 2: an expert's own written, signed opinion."""
 
     opinion: str = ""
     signature: str = ""
+    declares_no_interest: bool | None = None
 
     def run(self, *, decision, acting_user, task=None):
         return services.decision_submit_expert_opinion(
@@ -180,7 +187,9 @@ class Revision(StageInput):
 class Meeting(StageInput):
     """Arts. 29-31: the meeting, each attending member's position, and the head's decision.
 
-    ``positions`` maps each member to ``(position, reason)``.
+    ``positions`` maps each member to ``(position, reason)``; ``risk_acknowledged`` says the
+    legal risk a review stated was put to the meeting (Art. 25 para. 2); ``absent`` lists each
+    member of the organ who did not attend, ``{"member": user, "reason": str}`` (the quorum).
     """
 
     meeting_date: datetime.date | None = None
@@ -190,22 +199,28 @@ class Meeting(StageInput):
     positions: dict = field(default_factory=dict)
     head_decision: str = ""
     head_reason: str = ""
+    risk_acknowledged: bool = False
+    absent: list = field(default_factory=list)
 
     def run(self, *, decision, acting_user, task=None):
         arguments = self.arguments()
         arguments["kind"] = arguments.pop("meeting_kind")
         arguments["attendees"] = list(arguments["attendees"])
+        arguments["absent"] = list(arguments["absent"])
         return services.decision_record_meeting(decision=decision, acting_user=acting_user,
                                                 task=task, **arguments)
 
 
 @dataclass(kw_only=True)
 class Publication(StageInput):
-    """Art. 32: the publication of the adopted decision."""
+    """Art. 32: the publication of the adopted decision (its text may be left out: the adopted
+    version's is published); Art. 31: the report to the Party committee before it."""
 
     published_on: datetime.date | None = None
     published_text: str = ""
     adoption_explanation: str = ""
+    party_report_on: datetime.date | None = None
+    party_report_ref: str = ""
 
     def run(self, *, decision, acting_user, task=None):
         return services.decision_publish(decision=decision, acting_user=acting_user, task=task,

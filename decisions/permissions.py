@@ -86,6 +86,29 @@ def require_may_change_deadlines(user, decision: Decision) -> None:
         )
 
 
+def may_withdraw(user, decision: Decision) -> bool:
+    """Who may withdraw the proposal: its drafter until the office accepts it, and the office
+    (the role) at any time it may read it; until when is the service's gate (the head's
+    decision)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not can_view(user, decision):
+        return False
+    if has_role(user, Role.OFFICE):
+        return True
+    return user.pk == decision.drafter_id and decision.accepted_at is None
+
+
+def require_withdraw(user, decision: Decision) -> None:
+    if may_withdraw(user, decision):
+        return
+    if user is not None and user.is_authenticated and user.pk == decision.drafter_id:
+        raise PermissionDenied(_("The office has accepted this proposal: only the office may "
+                                 "withdraw it now."))
+    raise PermissionDenied(_("Only the drafter (before acceptance) or the office may withdraw "
+                             "this decision."))
+
+
 def decisions_visible_to(user):
     """Decisions ``user`` may read: his object grants, or every one for the auditor role."""
     return get_objects_for_user(user, VIEW, klass=Decision, accept_global_perms=True)

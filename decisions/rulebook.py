@@ -6,6 +6,7 @@ codenames from here (《重大行政决策程序暂行条例》, State Council D
 """
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +119,11 @@ class MeetingKind(models.TextChoices):
 #: decision on the matter (Art. 30); the file is then archived as withdrawn, its record intact
 #: (Art. 33). These head's decisions conclude the matter: after them nothing is withdrawn.
 HEAD_DECISIONS_CONCLUDING = frozenset({HeadDecision.ADOPTED, HeadDecision.NOT_ADOPTED})
+
+#: Art. 30 and the meeting rules behind it (and local 三重一大 rules): a meeting of the
+#: decision organ counts only when more than this fraction of its members attend. A deployment
+#: may raise it (settings.JUECE_MEETING_QUORUM), never lower it (system check juece.E020).
+MEETING_QUORUM_MIN = Fraction(1, 2)
 
 #: Art. 15: an open consultation window is generally at least 30 days.
 PUBLIC_CONSULTATION_MIN_DAYS = 30

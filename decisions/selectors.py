@@ -19,21 +19,33 @@ from .models import (
     ExpertOpinion,
     LegalReview,
     Meeting,
+    MeetingAbsence,
     MemberPositionRecord,
     Notification,
+    PublicComment,
     PublicParticipation,
     RiskAssessment,
     StageTask,
     TaskDeadline,
 )
-from .rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, HeadDecision, ReviewOutcome, Stage
+from .people import display_name
+from .profiles.models import unit_of
+from .rulebook import (
+    HEAD_DECISIONS_CONCLUDING,
+    REVIEW_OUTCOMES_CLEARING_THE_GATE,
+    AdoptionStatus,
+    DecisionStatus,
+    HeadDecision,
+    ReviewOutcome,
+    Stage,
+)
 from .stage_tasks.open import all_open_tasks, open_deadlines, open_tasks
 
 
 def decisions_for_user(user) -> QuerySet[Decision]:
     """The decisions ``user`` may read, with what a list row shows."""
     return (permissions.decisions_visible_to(user)
-            .select_related("current_version", "drafter")
+            .select_related("current_version", "drafter", "participation_skip_confirmed_by")
             .order_by("-created_at", "-id"))
 
 
@@ -55,7 +67,8 @@ def decision_for_page(pk: int) -> Decision:
     """One decision with everything its page shows, in a fixed number of queries."""
     return (Decision.objects
             .select_related("current_version", "drafter", "reviewer", "risk_assessor",
-                            "publication")
+                            "publication", "withdrawal__withdrawn_by",
+                            "participation_skip_confirmed_by")
             .prefetch_related(
                 "experts", "stage_skips__decided_by", "disagreements", "returns",
                 Prefetch("versions", queryset=DraftVersion.objects.select_related("created_by")
@@ -70,6 +83,8 @@ def decision_for_page(pk: int) -> Decision:
                 Prefetch("meetings", queryset=Meeting.objects.select_related(
                     "head", "recorded_by", "draft_version").prefetch_related(
                     "attendees",
+                    Prefetch("absences",
+                             queryset=MeetingAbsence.objects.select_related("member")),
                     Prefetch("positions",
                              queryset=MemberPositionRecord.objects.select_related("member")),
                 ).order_by("id")),
@@ -135,12 +150,12 @@ def latest_review(decision: Decision) -> LegalReview | None:
 
 def review_is_current(decision: Decision, review: LegalReview | None) -> bool:
     """Whether ``review`` covers the draft as it stands: a review of an earlier version says
-    nothing of the current one (Art. 28)."""
+    nothing of the current one (Art. 25)."""
     return review is not None and review.draft_version_id == decision.current_version_id
 
 
 def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
-    """Why the draft may not go to the decision organ now (Art. 28), or None."""
+    """Why the draft may not go to the decision organ now (Art. 25), or None."""
     review = latest_review(decision)
     if review is None:
         return "review_missing", _("The draft has not been through legality review.")
@@ -155,6 +170,15 @@ def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
             "reviewed": review.draft_version.number,
             "current": decision.current_version.number}
     return None
+
+
+def stated_legal_risk(decision: Decision) -> str:
+    """The legal risk the latest legality review stated, which the meeting must hear (Art. 25
+    para. 2); empty when the review found the draft plainly lawful (or not at all)."""
+    review = latest_review(decision)
+    if review is not None and review.outcome == ReviewOutcome.LAWFUL_WITH_RISK:
+        return review.risk_statement
+    return ""
 
 
 @dataclass(frozen=True)
@@ -194,7 +218,7 @@ def legal_review_material(decision: Decision) -> ReviewMaterial:
 @dataclass(frozen=True)
 class RevisionGround:
     """What sent the draft back to the lead unit, and the record that says so: a review found
-    it unlawful or asked for more material (Art. 28), a risk was found not controllable
+    it unlawful or asked for more material (Arts. 26, 28), a risk was found not controllable
     (Art. 24), or the head decided "revise and discuss again" (Art. 30)."""
 
     stage: str
@@ -220,6 +244,44 @@ def revision_ground(decision: Decision) -> RevisionGround | None:
     return None
 
 
+def adopted_meeting(decision: Decision) -> Meeting | None:
+    """The latest meeting of the decision organ, if it adopted the draft: what is published."""
+    meeting = (decision.meetings.select_related("draft_version", "head").order_by("-id")
+               .first())
+    return meeting if meeting and meeting.head_decision == HeadDecision.ADOPTED else None
+
+
+def meeting_package_missing(decision: Decision) -> list[str]:
+    """What the package the lead unit submits to the decision organ still lacks (Art. 29): the
+    adoption of every public comment (item 2) and of every expert opinion (item 3) decided, and
+    the risk assessment report where one is needed (item 4). The legality review's opinion
+    (item 5) is the review gate's (``review_gate_problem``)."""
+    missing = []
+    if decision.needs_public_participation and not decision.participations.exists():
+        missing.append(_("the record of public participation (Art. 29 item 2)"))
+    comments = PublicComment.objects.filter(participation__decision=decision,
+                                            adoption=AdoptionStatus.PENDING).count()
+    if comments:
+        missing.append(_("whether %(n)d public comment(s) were adopted (Art. 29 item 2)")
+                       % {"n": comments})
+    if decision.needs_expert_input:
+        waiting = decision.experts.exclude(
+            pk__in=decision.expert_opinions.values("expert_id")).count()
+        if waiting or not decision.experts.exists():
+            missing.append(_("%(n)d signed expert opinion(s) (Art. 29 item 3)")
+                           % {"n": max(waiting, 1)})
+    opinions = decision.expert_opinions.filter(adoption=AdoptionStatus.PENDING).count()
+    if opinions:
+        missing.append(_("whether %(n)d expert opinion(s) were adopted (Art. 29 item 3)")
+                       % {"n": opinions})
+    if decision.needs_risk_assessment:
+        risk = decision.risk_assessments.order_by("-id").first()
+        if risk is None or not risk.controllable:
+            missing.append(_("the risk assessment report finding the risk controllable "
+                             "(Art. 29 item 4, Art. 24)"))
+    return missing
+
+
 def opinion_adoption_problem(decision: Decision) -> tuple[str, str] | None:
     """Why the lead unit may no longer record whether an expert opinion was adopted, or None:
     the adoption is what the decision organ reads (Art. 21), so it is settled once the meeting
@@ -228,6 +290,36 @@ def opinion_adoption_problem(decision: Decision) -> tuple[str, str] | None:
         return "adoption_after_meeting", _(
             "The meeting of the decision organ is recorded: the adoption of expert opinions "
             "can no longer be changed.")
+    return None
+
+
+def withdrawal_problem(decision: Decision) -> tuple[str, str] | None:
+    """Why ``decision`` can no longer be withdrawn, as (code, message), or None: once the
+    head of the decision organ has adopted it or not (Art. 30), or it is archived."""
+    if decision.status == DecisionStatus.WITHDRAWN:
+        return ("withdrawal_not_allowed", _("This decision is already withdrawn."))
+    meeting = decision.meetings.order_by("-id").first()
+    decided = meeting is not None and meeting.head_decision in HEAD_DECISIONS_CONCLUDING
+    if decided or decision.status != DecisionStatus.ACTIVE or decision.stage == Stage.ARCHIVED:
+        return ("withdrawal_not_allowed",
+                _("The head of the decision organ has decided on this decision (Art. 30): it "
+                  "can no longer be withdrawn."))
+    return None
+
+
+def conflict_of_interest(decision: Decision, user, *, lead_unit: str | None = None) -> str | None:
+    """Why ``user`` has a direct interest in ``decision`` (Art. 20), or None: he drafted the
+    proposal, or he is of its lead unit (``lead_unit``, the one the office names, else the
+    proposal's)."""
+    if user is None:
+        return None
+    name = display_name(user)
+    if user.pk == decision.drafter_id:
+        return _("%(name)s drafted the proposal") % {"name": name}
+    unit = unit_of(user)
+    lead = (lead_unit or decision.lead_unit or "").strip()
+    if unit and unit == lead:
+        return _("%(name)s is of the lead unit %(unit)s") % {"name": name, "unit": unit}
     return None
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 PASSWORD = "api-test-pass-9"
@@ -14,6 +15,11 @@ USERS = {
     "risk_assessor": "risk_assessor", "member": "member", "member2": "member",
     "secretary": "secretary", "head": "head", "auditor": "auditor",
 }
+
+
+def today() -> str:
+    """Today in the deployment's time zone, as the API writes a date."""
+    return timezone.localdate().isoformat()
 
 
 def proposal(**overrides) -> dict:
@@ -98,6 +104,8 @@ class Api:
             body["experts"] = list(experts)
         if decision["needs_risk_assessment"]:
             body["risk_assessor"] = "risk_assessor"
+        if not decision["needs_public_participation"]:
+            body["participation_skip_confirmed"] = True  # Art. 14: the office confirms
         body.update(extra)
         return self.complete("office", pk, "acceptance", body)
 
@@ -113,7 +121,8 @@ class Api:
 
     def expert_opinion(self, pk, expert="expert"):
         return self.complete(expert, pk, "expert_input",
-                             {"opinion": "方案可行。", "signature": expert}, owner=expert)
+                             {"opinion": "方案可行。", "signature": expert,
+                              "declares_no_interest": True}, owner=expert)
 
     def assess_risk(self, pk, controllable=True):
         return self.complete("risk_assessor", pk, "risk_assessment", {
@@ -139,7 +148,7 @@ class Api:
                                                    "response": "已按意见修改"})
 
     def meeting_body(self, head_decision="adopted", positions=None, **extra) -> dict:
-        body = {"meeting_date": "2026-05-10", "meeting_kind": "leadership", "head": "head",
+        body = {"meeting_date": today(), "meeting_kind": "leadership", "head": "head",
                 "attendees": ["member", "member2"],
                 "positions": positions if positions is not None else [
                     {"member": "member", "position": "agree", "reason": "同意"},
@@ -152,10 +161,18 @@ class Api:
         return self.complete("secretary", pk, "collective_decision",
                              self.meeting_body(head_decision, **extra), expect=expect)
 
-    def publish(self, pk):
-        return self.complete("office", pk, "publication", {
-            "published_on": "2026-05-20", "published_text": "全文",
-            "adoption_explanation": "采纳了群众关于增加收运频次的意见。"})
+    def publication_body(self, **extra) -> dict:
+        """Published today, the adopted text (left out: the adopted version's is published),
+        once reported to the Party committee (Art. 31)."""
+        body = {"published_on": today(), "party_report_on": today(),
+                "party_report_ref": "季家委请〔2026〕12号",
+                "adoption_explanation": "采纳了群众关于增加收运频次的意见。"}
+        body.update(extra)
+        return body
+
+    def publish(self, pk, expect=200, **extra):
+        return self.complete("office", pk, "publication", self.publication_body(**extra),
+                             expect=expect)
 
     def to_review(self, **overrides) -> int:
         """A decision proposed, accepted and consulted: waiting for its legality review."""

@@ -4,14 +4,17 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from decisions import services
+from decisions import selectors, services
 from decisions.models import Decision
 from workflows import actions
 from workflows.stages import open_tasks
 
 PASSWORD = "juece-test-pass"
+#: The reference of a decision's report to the Party committee (Art. 31).
+PARTY_REPORT_REF = "季家委请〔2026〕12号"
 
 
 def make_user(username: str, role: str, full_name: str = "") -> object:
@@ -83,6 +86,8 @@ class Journey:
             kwargs["experts"] = [self.people["expert"]]
         if d.needs_risk_assessment:
             kwargs["risk_assessor"] = self.people["risk_assessor"]
+        if not d.needs_public_participation:
+            kwargs["participation_skip_confirmed"] = True  # Art. 14: the office confirms
         kwargs.update(extra)
         return self.run("acceptance", self.people["office"], lambda task: services.decision_accept(
             decision=self.decision, acting_user=self.people["office"], task=task, **kwargs))
@@ -106,7 +111,7 @@ class Journey:
         return self.run("expert_input", expert,
                         lambda task: services.decision_submit_expert_opinion(
                             decision=self.decision, opinion="方案可行。", signature=expert.username,
-                            acting_user=expert, task=task))
+                            declares_no_interest=True, acting_user=expert, task=task))
 
     def assess_risk(self, controllable=True):
         user = self.people["risk_assessor"]
@@ -131,21 +136,43 @@ class Journey:
             decision=self.decision, draft_text=text, response="已按意见修改",
             acting_user=user, task=task))
 
-    def meet(self, head_decision="adopted", positions=None, head_reason=""):
+    def adopt_opinions(self, adoption="adopted", reason="意见合理，已采纳"):
+        """The lead unit says whether each expert opinion still pending was adopted (Art. 21),
+        as the package for the meeting needs (Art. 29)."""
+        for opinion in self.decision.expert_opinions.filter(adoption="pending"):
+            services.decision_record_opinion_adoption(
+                decision=self.decision, opinion=opinion, adoption=adoption, reason=reason,
+                acting_user=self.people["drafter"])
+        return self
+
+    def meet(self, head_decision="adopted", positions=None, head_reason="",
+             risk_acknowledged=None, absent=(), meeting_date=None):
+        """The meeting, held today; the members not named ``absent`` attend. Expert opinions
+        still pending are adopted first (Art. 29)."""
+        self.adopt_opinions()
         user = self.people["secretary"]
-        members = [self.people["member"], self.people["member2"]]
+        if risk_acknowledged is None:  # Art. 25 para. 2: a stated risk is put to the meeting
+            risk_acknowledged = bool(selectors.stated_legal_risk(self.decision))
+        away = [entry["member"] for entry in absent]
+        members = [m for m in (self.people["member"], self.people["member2"]) if m not in away]
         positions = positions if positions is not None else {
             m: ("agree", "同意") for m in members}
         return self.run("collective_decision", user,
                         lambda task: services.decision_record_meeting(
-                            decision=self.decision, meeting_date=datetime.date(2026, 5, 10),
+                            decision=self.decision,
+                            meeting_date=meeting_date or timezone.localdate(),
                             kind="leadership", head=self.people["head"], attendees=members,
                             positions=positions, head_decision=head_decision,
-                            head_reason=head_reason, acting_user=user, task=task))
+                            head_reason=head_reason, risk_acknowledged=risk_acknowledged,
+                            absent=list(absent), acting_user=user, task=task))
 
-    def publish(self):
+    def publish(self, **overrides):
+        """Published today, the adopted text, once reported to the Party committee (Art. 31)."""
         user = self.people["office"]
+        today = timezone.localdate()
+        kwargs = {"published_on": today, "published_text": self.decision.current_version.text,
+                  "party_report_on": today, "party_report_ref": PARTY_REPORT_REF,
+                  "adoption_explanation": "采纳了群众关于增加收运频次的意见。"}
+        kwargs.update(overrides)
         return self.run("publication", user, lambda task: services.decision_publish(
-            decision=self.decision, published_on=datetime.date(2026, 5, 20),
-            published_text=self.decision.current_version.text,
-            adoption_explanation="采纳了群众关于增加收运频次的意见。", acting_user=user, task=task))
+            decision=self.decision, acting_user=user, task=task, **kwargs))

@@ -8,8 +8,10 @@ import datetime
 import re
 
 from django.test import Client
+from django.utils import timezone
 
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
+from decisions import selectors
 from decisions.models import Decision
 from workflows.flows import DecisionFlow
 
@@ -41,12 +43,14 @@ def proposal_form(**overrides) -> dict:
         "lead_unit": data["lead_unit"], "problem": data["problem"],
         "legal_basis": "\n".join(data["legal_basis"]), "plan": data["plan"],
         "necessity": data["necessity"], "draft_text": data["draft_text"],
-        "skip_public_participation": data["skip_reasons"].get("public_participation", ""),
+        "participation_skip_ground": data.get("participation_skip_ground", ""),
+        "participation_skip_basis": data.get("participation_skip_basis", ""),
         "skip_expert_input": data["skip_reasons"].get("expert_input", ""),
         "skip_risk_assessment": data["skip_reasons"].get("risk_assessment", ""),
     }
-    for flag in ("needs_public_participation", "needs_expert_input", "needs_risk_assessment"):
-        if data[flag]:
+    for flag in ("needs_public_participation", "needs_expert_input", "needs_risk_assessment",
+                 "exploratory_reform"):
+        if data.get(flag):
             form[flag] = "on"
     return form
 
@@ -97,15 +101,17 @@ class Office:
         data.update(changes)
         return self.complete("initiation", "drafter", data)
 
-    def accept(self, experts=(), risk_assessor=None, **extra):
+    def accept(self, experts=(), risk_assessor=None, confirm_skip=True, expect=302, **extra):
         data = {"outcome": "accept", "lead_unit": self.decision.lead_unit,
                 "reviewer": self.people["reviewer"].pk}
         if experts:
             data["experts"] = [self.people[e].pk for e in experts]
         if risk_assessor:
             data["risk_assessor"] = self.people[risk_assessor].pk
+        if confirm_skip and not self.decision.needs_public_participation:
+            data["participation_skip_confirmed"] = "on"  # Art. 14: the office confirms
         data.update(extra)
-        return self.complete("acceptance", "office", data)
+        return self.complete("acceptance", "office", data, expect=expect)
 
     def return_to_drafter(self, reason="材料不全，请补充依据清单"):
         return self.complete("acceptance", "office", {
@@ -124,7 +130,8 @@ class Office:
         user = self.people[role]
         return self.complete("expert_input", role, {
             "opinion": "方案总体可行，建议明确资金来源。",
-            "signature": signature or user.get_full_name() or user.username}, expect=expect)
+            "signature": signature or user.get_full_name() or user.username,
+            "declares_no_interest": "on"}, expect=expect)
 
     def assess_risk(self, controllable=True):
         return self.complete("risk_assessment", "risk_assessor", {
@@ -149,12 +156,20 @@ class Office:
             expect=expect)
 
     def meet(self, head_decision="adopted", positions=None, head_reason="", attendees=None,
-             expect=302):
+             expect=302, risk_acknowledged=True, absent=None, meeting_date=None):
+        """The meeting, held today; a member not attending is absent, for the reason in
+        ``absent`` (by login) or a business trip."""
         members = attendees or ["member", "member2"]
-        data = {"meeting_date": "2026-05-10", "meeting_kind": "leadership",
+        data = {"meeting_date": meeting_date or timezone.localdate().isoformat(),
+                "meeting_kind": "leadership",
                 "head": self.people["head"].pk,
                 "attendees": [self.people[m].pk for m in members],
                 "head_decision": head_decision, "head_reason": head_reason}
+        if risk_acknowledged and selectors.stated_legal_risk(self.decision):
+            data["risk_acknowledged"] = "on"  # Art. 25 para. 2: the risk was put to the meeting
+        for member in ("member", "member2"):
+            if member not in members:
+                data[f"absence_{self.people[member].pk}"] = (absent or {}).get(member, "出差")
         positions = positions if positions is not None else {m: "agree" for m in members}
         for member, position in positions.items():
             pk = self.people[member].pk
@@ -162,10 +177,13 @@ class Office:
             data[f"reason_{pk}"] = "同意方案" if position == "agree" else "有保留意见"
         return self.complete("collective_decision", "secretary", data, expect=expect)
 
-    def publish(self):
-        return self.complete("publication", "office", {
-            "published_on": "2026-05-20", "published_text": self.decision.current_version.text,
-            "adoption_explanation": "采纳了村民关于增加收运频次的意见。"})
+    def publish(self, expect=302, **extra):
+        today = timezone.localdate().isoformat()
+        data = {"party_report_on": today, "party_report_ref": "季家委请〔2026〕12号",
+                "published_on": today, "published_text": self.decision.current_version.text,
+                "adoption_explanation": "采纳了村民关于增加收运频次的意见。"}
+        data.update(extra)
+        return self.complete("publication", "office", data, expect=expect)
 
 
 def _errors(response) -> str:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from decisions import services
 from decisions.errors import StatutoryGateError
@@ -25,7 +26,7 @@ def at_meeting(people, **overrides) -> Journey:
 def meeting_kwargs(people, journey, **overrides):
     members = [people["member"], people["member2"]]
     kwargs = {
-        "decision": journey.decision, "meeting_date": datetime.date(2026, 5, 10),
+        "decision": journey.decision, "meeting_date": timezone.localdate(),
         "kind": "leadership", "head": people["head"], "attendees": members,
         "positions": {m: ("agree", "") for m in members}, "head_decision": "adopted",
         "acting_user": people["secretary"],
@@ -132,7 +133,7 @@ def test_review_refused_before_consultation_is_complete(people):
 
 
 def test_lawful_with_risk_needs_the_risk_stated(people):
-    journey = Journey(people)
+    journey = Journey(people, exploratory_reform=True)
     journey.submit().accept().participate()
     with pytest.raises(ValidationError) as refused:
         services.decision_record_legal_review(
@@ -170,7 +171,7 @@ def test_expert_signs_with_his_own_name(people):
     with pytest.raises(ValidationError) as refused:
         services.decision_submit_expert_opinion(
             decision=journey.decision, opinion="可行", signature="别人",
-            acting_user=people["expert"])
+            declares_no_interest=True, acting_user=people["expert"])
     assert "signature" in refused.value.message_dict
 
 

@@ -201,7 +201,8 @@ def test_an_expert_signs_with_his_name_as_written(people):
     task = open_task(journey.decision, "expert_input", owner=expert)
     actions.run_task(task, acting_user=expert, perform=lambda task: (
         services.decision_submit_expert_opinion(decision=journey.decision, opinion="可行。",
-                                                signature="陈志强", acting_user=expert,
+                                                signature="陈志强", declares_no_interest=True,
+                                                acting_user=expert,
                                                 task=task)))
     assert journey.decision.expert_opinions.get().signature == "陈志强"
 

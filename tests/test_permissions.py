@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch
+from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -201,7 +202,8 @@ def step_form(step: Step, cast: Cast, decision: Decision) -> dict:
             **comments_formset([{"source": "村民代表", "text": "建议增加收运频次",
                                  "adoption": "adopted", "reason": "意见合理"}])},
         "expert_input": lambda: {"opinion": "方案总体可行。",
-                                 "signature": cast["expert"].get_full_name()},
+                                 "signature": cast["expert"].get_full_name(),
+                                 "declares_no_interest": "on"},
         "risk_assessment": lambda: {"risk_points": "群众对收费有顾虑", "measures": "公开收费标准",
                                     "response_plan": "设立投诉电话", "controllable": "yes"},
         "revision_after_risk": lambda: {"draft_text": version.text + "\n第三条 （修改）",
@@ -213,12 +215,15 @@ def step_form(step: Step, cast: Cast, decision: Decision) -> dict:
         "revision": lambda: {"draft_text": version.text + "\n第三条 （修改）",
                              "response": "已按审查意见修改"},
         "collective_decision": lambda: {
-            "meeting_date": "2026-05-10", "meeting_kind": "leadership",
+            "meeting_date": timezone.localdate().isoformat(), "meeting_kind": "leadership",
             "head": cast["head"].pk, "attendees": [cast["member"].pk, cast["member2"].pk],
             "head_decision": "adopted", "head_reason": "",
             **{f"{field}_{cast[m].pk}": value for m in ("member", "member2")
                for field, value in (("position", "agree"), ("reason", "同意"))}},
-        "publication": lambda: {"published_on": "2026-05-20", "published_text": version.text,
+        "publication": lambda: {"published_on": timezone.localdate().isoformat(),
+                                "party_report_on": timezone.localdate().isoformat(),
+                                "party_report_ref": "季家委请〔2026〕12号",
+                                "published_text": version.text,
                                 "adoption_explanation": "采纳了村民的意见。"},
     }
     return forms[step.node]()

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -76,7 +77,7 @@ def step_services(node: str, cast: Cast, decision: Decision, user, task=None) ->
         "expert_input": {
             "decision_submit_expert_opinion": lambda: services.decision_submit_expert_opinion(
                 decision=decision, opinion="方案可行。", signature=user.username,
-                acting_user=user, task=task)},
+                declares_no_interest=True, acting_user=user, task=task)},
         "risk_assessment": {
             "decision_record_risk_assessment": lambda: services.decision_record_risk_assessment(
                 decision=decision, risk_points="群众对收费有顾虑", measures="公开收费标准",
@@ -94,13 +95,14 @@ def step_services(node: str, cast: Cast, decision: Decision, user, task=None) ->
                 decision=decision, **revise, acting_user=user, task=task)},
         "collective_decision": {
             "decision_record_meeting": lambda: services.decision_record_meeting(
-                decision=decision, meeting_date=datetime.date(2026, 5, 10), kind="leadership",
+                decision=decision, meeting_date=timezone.localdate(), kind="leadership",
                 head=cast["head"], attendees=members,
                 positions={m: ("agree", "同意") for m in members}, head_decision="adopted",
                 acting_user=user, task=task)},
         "publication": {
             "decision_publish": lambda: services.decision_publish(
-                decision=decision, published_on=datetime.date(2026, 5, 20),
+                decision=decision, published_on=timezone.localdate(),
+                party_report_on=timezone.localdate(), party_report_ref="季家委请〔2026〕12号",
                 published_text=version.text, adoption_explanation="采纳了村民的意见。",
                 acting_user=user, task=task)},
     }

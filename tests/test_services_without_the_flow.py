@@ -11,6 +11,7 @@ import datetime
 import itertools
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from decisions import links, services
@@ -86,8 +87,8 @@ def test_the_services_alone_take_a_decision_through_every_stage(people, flow):
     assert flow.move_on(decision, acting_user=drafter).stage == Stage.EXPERT_INPUT
 
     opinion = services.decision_submit_expert_opinion(
-        decision=decision, opinion="方案可行。", signature="陈专家", acting_user=expert,
-        task=opinion_task)
+        decision=decision, opinion="方案可行。", signature="陈专家", declares_no_interest=True,
+        acting_user=expert, task=opinion_task)
     flow.close(opinion_task, acting_user=expert)
     assert flow.move_on(decision, acting_user=expert).stage == Stage.RISK_ASSESSMENT
     services.decision_record_opinion_adoption(decision=decision, opinion=opinion,
@@ -126,7 +127,7 @@ def test_the_services_alone_take_a_decision_through_every_stage(people, flow):
 
     members = [people["member"], people["member2"]]
     services.decision_record_meeting(
-        decision=decision, meeting_date=datetime.date(2026, 5, 10), kind="leadership",
+        decision=decision, meeting_date=timezone.localdate(), kind="leadership",
         head=people["head"], attendees=members,
         positions={m: ("agree", "同意") for m in members}, head_decision="adopted",
         head_reason="", acting_user=secretary, task=meeting)
@@ -136,7 +137,8 @@ def test_the_services_alone_take_a_decision_through_every_stage(people, flow):
 
     decision.refresh_from_db()
     services.decision_publish(
-        decision=decision, published_on=datetime.date(2026, 5, 20),
+        decision=decision, published_on=timezone.localdate(),
+        party_report_on=timezone.localdate(), party_report_ref="季家委请〔2026〕12号",
         published_text=decision.current_version.text,
         adoption_explanation="采纳了群众关于增加收运频次的意见。", acting_user=office,
         task=publication)

@@ -4,6 +4,7 @@ and to the API is refused with the same field errors (the API's names mapped thr
 
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from decisions.commands import API_NAMES
@@ -102,7 +103,8 @@ def test_expert_input(api):
     pk = _consulting(api)
     data = {"opinion": "方案可行。"}
     assert refused_alike(api, "expert", pk, "expert_input", Stage.EXPERT_INPUT,
-                         data, data) == {"signature"}
+                         {**data, "declares_no_interest": "on"},
+                         {**data, "declares_no_interest": True}) == {"signature"}
 
 
 def test_risk_assessment(api):
@@ -140,11 +142,12 @@ def _at_the_meeting(api) -> int:
 def test_collective_decision(api):
     pk = _at_the_meeting(api)
     users = {u.username: u.pk for u in get_user_model().objects.all()}
-    form = {"meeting_date": "2026-05-10", "meeting_kind": "leadership",
+    form = {"meeting_date": timezone.localdate().isoformat(), "meeting_kind": "leadership",
             "attendees": [users["member"]], f"position_{users['member']}": "agree",
-            f"reason_{users['member']}": "同意"}
+            f"reason_{users['member']}": "同意", f"absence_{users['member2']}": "出差"}
     body = api.meeting_body(attendees=["member"], positions=[
-        {"member": "member", "position": "agree", "reason": "同意"}])
+        {"member": "member", "position": "agree", "reason": "同意"}],
+        absent=[{"member": "member2", "reason": "出差"}])
     del body["head"], body["head_decision"]
     assert refused_alike(api, "secretary", pk, "collective_decision", Stage.COLLECTIVE_DECISION,
                          form, body) == {"head", "head_decision"}
@@ -153,6 +156,8 @@ def test_collective_decision(api):
 def test_publication(api):
     pk = _at_the_meeting(api)
     api.meet(pk)
-    data = {"published_on": "2026-05-20", "published_text": "全文"}
+    today = timezone.localdate().isoformat()
+    data = {"published_on": today, "party_report_on": today,
+            "party_report_ref": "季家委请〔2026〕12号"}
     assert refused_alike(api, "office", pk, "publication", Stage.PUBLICATION,
                          data, data) == {"adoption_explanation"}

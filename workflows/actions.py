@@ -8,8 +8,10 @@ from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from decisions import services
 from decisions.audit import acting_as
@@ -68,3 +70,36 @@ def run_task(task: Task, *, acting_user, perform) -> None:
         activation.start(SimpleNamespace(user=acting_user))
         perform(task)
         finish_task(activation, acting_user=acting_user)
+
+
+def withdraw_decision(decision, *, reason: str, acting_user):
+    """Withdraw a decision (``services.decision_withdraw``, which checks who may and until when)
+    and stop its run of the flow: every open task of the run is cancelled, then the run itself.
+
+    One transaction: a refused withdrawal leaves the flow as it was.
+    """
+    with acting_as(acting_user), DecisionFlow.lock(decision.process_id), transaction.atomic():
+        if decision.process_id is not None:
+            _stop_run(decision.process_id)
+        return services.decision_withdraw(decision=decision, reason=reason,
+                                          acting_user=acting_user)
+
+
+def _stop_run(process_id: int) -> None:
+    """Cancel the run's open tasks (each cancellation reaches the domain through the task
+    signals, workflows/signals.py) and mark the run cancelled; the flow never moves again."""
+    process = Process.objects.select_for_update().get(pk=process_id)
+    active = (Task.objects.select_for_update().filter(process_id=process_id)
+              .exclude(status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]).order_by("pk"))
+    for task in active:
+        activation = task.flow_task.activation_class(task)
+        cancel = getattr(activation, "cancel", None)
+        if cancel is not None and cancel.can_proceed():
+            cancel()
+        else:  # a step already started has no cancel transition in viewflow: close it as such
+            task.status = STATUS.CANCELED
+            task.finished = timezone.now()
+            task.save()
+    process.status = PROCESS.CANCELED
+    process.finished = timezone.now()
+    process.save(update_fields=["status", "finished"])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from decisions import services
-from decisions.models import Decision
+from decisions.models import Decision, Profile
 from decisions.people import display_name
 from decisions.rulebook import Role
 
@@ -32,17 +32,19 @@ class DemoUser:
     role: Role | None
     full_name: str
     duty: str
+    #: The unit (Art. 20: no one of a decision's lead unit weighs it); external experts have none.
+    unit: str = ""
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("drafter", Role.DRAFTER, "王建国",
-             "农业服务中心：提出决策建议、起草草案、公众参与、按意见修改"),
+             "农业服务中心：提出决策建议、起草草案、公众参与、按意见修改", "农业服务中心"),
     DemoUser("office", Role.OFFICE, "李秀英",
-             "党政办：受理或退回建议，指定审查、专家、评估人员；公布决策"),
-    DemoUser("reviewer", Role.REVIEWER, "张明", "司法所：合法性审查"),
+             "党政办：受理或退回建议，指定审查、专家、评估人员；公布决策", "党政办"),
+    DemoUser("reviewer", Role.REVIEWER, "张明", "司法所：合法性审查", "司法所"),
     DemoUser("expert", Role.EXPERT, "陈志强", "专家：署名的论证意见（水利、工程）"),
     DemoUser("expert2", Role.EXPERT, "刘芳", "专家：署名的论证意见（农业、畜牧）"),
-    DemoUser("risk", Role.RISK_ASSESSOR, "赵磊", "综治中心：社会稳定风险评估"),
+    DemoUser("risk", Role.RISK_ASSESSOR, "赵磊", "综治中心：社会稳定风险评估", "综治中心"),
     DemoUser("member1", Role.MEMBER, "孙丽", "班子成员：在会上发表意见"),
     DemoUser("member2", Role.MEMBER, "周杰", "班子成员：在会上发表意见"),
     DemoUser("member3", Role.MEMBER, "吴军", "班子成员：在会上发表意见"),
@@ -71,6 +73,8 @@ def demo_users_create() -> dict:
             user = User.objects.create_user(username=spec.username, email=email,
                                             password=DEMO_PASSWORD, last_name=spec.full_name)
             user.groups.add(Group.objects.get(name=spec.role.value))
+        if spec.unit:
+            Profile.objects.create(user=user, unit=spec.unit)
         people[spec.username] = user
     return people
 
@@ -167,14 +171,27 @@ class DecisionDriver:
             decision=self.decision, reviewer=self.people["reviewer"],
             experts=[self.people[name] for name in experts],
             risk_assessor=self.people["risk"] if needs_risk else None,
+            participation_skip_confirmed=not self.decision.needs_public_participation,
             acting_user=user, task=task))
 
-    def publish(self, *, explanation: str):
+    def publish(self, *, explanation: str, reported_on: datetime.date, report_ref: str):
+        """Published today, the adopted draft's text, after its report to the Party committee
+        on ``reported_on`` under ``report_ref`` (Art. 31)."""
         user = self.people["office"]
         return self.run("publication", user, lambda task: services.decision_publish(
             decision=self.decision, published_on=timezone.localdate(),
-            published_text=self.decision.current_version.text,
-            adoption_explanation=explanation, acting_user=user, task=task))
+            adoption_explanation=explanation, party_report_on=reported_on,
+            party_report_ref=report_ref, acting_user=user, task=task))
+
+    def adopt_opinion(self, username: str, adoption: str, reason: str):
+        """The lead unit says whether the expert's opinion was adopted, and why (Art. 21): the
+        package for the meeting needs it (Art. 29)."""
+        user = self.people["drafter"]
+        opinion = self.decision.expert_opinions.get(expert=self.people[username])
+        services.decision_record_opinion_adoption(decision=self.decision, opinion=opinion,
+                                                  adoption=adoption, reason=reason,
+                                                  acting_user=user)
+        return self
 
     # Experts, risk assessor, legality reviewer
 
@@ -182,7 +199,7 @@ class DecisionDriver:
         user = self.people[username]
         return self.run("expert_input", user, lambda task: services.decision_submit_expert_opinion(
             decision=self.decision, opinion=opinion, signature=display_name(user),
-            acting_user=user, task=task))
+            declares_no_interest=True, acting_user=user, task=task))
 
     def assess_risk(self, *, controllable: bool, risk_points: str, measures: str,
                     response_plan: str):
@@ -207,12 +224,18 @@ class DecisionDriver:
     # Meeting secretary records the meeting; the head decides last
 
     def meet(self, head_decision: str, *, positions: dict, head_reason: str = "",
-             held: datetime.date | None = None, kind: str = "leadership"):
+             held: datetime.date | None = None, kind: str = "leadership",
+             risk_acknowledged: bool = False, absent: dict | None = None):
+        """``positions`` by login of each attending member; ``absent`` the reason of each
+        member who did not attend, by login (every member is one or the other)."""
         user = self.people["secretary"]
         recorded = {self.people[name]: position for name, position in positions.items()}
+        away = [{"member": self.people[name], "reason": reason}
+                for name, reason in (absent or {}).items()]
         return self.run("collective_decision", user,
                         lambda task: services.decision_record_meeting(
                             decision=self.decision, meeting_date=held or timezone.localdate(),
                             kind=kind, head=self.people["head"], attendees=list(recorded),
                             positions=recorded, head_decision=head_decision,
-                            head_reason=head_reason, acting_user=user, task=task))
+                            head_reason=head_reason, risk_acknowledged=risk_acknowledged,
+                            absent=away, acting_user=user, task=task))

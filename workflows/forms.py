@@ -12,6 +12,7 @@ from decisions.rulebook import (
     MeetingKind,
     MemberPosition,
     ParticipationMethod,
+    ParticipationSkipGround,
     ProposalSource,
     ReviewOutcome,
     Role,
@@ -69,14 +70,25 @@ class ProposalFields(forms.Form):
                                    required=False)
     needs_public_participation = forms.BooleanField(label=_("Public participation needed"),
                                                     required=False, initial=True)
-    skip_public_participation = forms.CharField(
-        label=_("Why public participation is not needed"), required=False, widget=forms.Textarea)
+    participation_skip_ground = forms.ChoiceField(
+        label=_("Ground for not hearing the public"), required=False,
+        choices=[("", "—"), *ParticipationSkipGround.choices],
+        help_text=_("Public participation may be left out only for a matter that may not be "
+                    "disclosed by law (Art. 14); the office confirms the ground at acceptance."))
+    participation_skip_basis = forms.CharField(
+        label=_("The law that bars disclosure"), required=False, widget=forms.Textarea,
+        help_text=_("Required with the ground: the law, and its article, under which the matter "
+                    "may not be disclosed."))
     needs_expert_input = forms.BooleanField(label=_("Expert input needed"), required=False)
     skip_expert_input = forms.CharField(label=_("Why expert input is not needed"),
                                         required=False, widget=forms.Textarea)
     needs_risk_assessment = forms.BooleanField(label=_("Risk assessment needed"), required=False)
     skip_risk_assessment = forms.CharField(label=_("Why a risk assessment is not needed"),
                                            required=False, widget=forms.Textarea)
+    exploratory_reform = forms.BooleanField(
+        label=_("Exploratory reform on which the state has no clear rule"), required=False,
+        help_text=_("Only such a decision may be found lawful with the legal risk stated and "
+                    "go to the decision organ with that risk made plain (Art. 25 para. 2)."))
     disagreement_issue = forms.CharField(label=_("Disagreement between units: the issue"),
                                          required=False, widget=forms.Textarea)
     disagreement_positions = forms.CharField(label=_("Disagreement: each side's position"),
@@ -101,11 +113,16 @@ class ProposalFields(forms.Form):
             "needs_public_participation": data["needs_public_participation"],
             "needs_expert_input": data["needs_expert_input"],
             "needs_risk_assessment": data["needs_risk_assessment"],
+            "exploratory_reform": data["exploratory_reform"],
+            "participation_skip_ground": data["participation_skip_ground"],
+            "participation_skip_basis": data["participation_skip_basis"],
         }
 
     def skip_reasons(self) -> dict:
+        """The free-text reasons for leaving out expert input or the risk assessment; public
+        participation has its one ground instead (Art. 14)."""
         return {stage.value: self.cleaned_data[f"skip_{stage.value}"]
-                for stage in CONSULTATION_STAGES}
+                for stage in CONSULTATION_STAGES if f"skip_{stage.value}" in self.cleaned_data}
 
     def disagreements(self) -> list[dict]:
         data = self.cleaned_data
@@ -134,9 +151,16 @@ class AcceptanceForm(forms.Form):
                                required=False, widget=forms.CheckboxSelectMultiple)
     risk_assessor = UserChoiceField(label=_("Risk assessor"), queryset=User.objects.none(),
                                     required=False)
+    participation_skip_confirmed = forms.BooleanField(
+        label=_("I confirm that the matter may not be disclosed by law, so public participation "
+                "is left out (Art. 14)"), required=False,
+        help_text=_("Check the ground and the law cited above; if they do not hold, return the "
+                    "proposal to the drafter."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, participation_skipped: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not participation_skipped:
+            del self.fields["participation_skip_confirmed"]
         self.fields["reviewer"].queryset = users_of(Role.REVIEWER)
         self.fields["experts"].queryset = users_of(Role.EXPERT)
         self.fields["risk_assessor"].queryset = users_of(Role.RISK_ASSESSOR)
@@ -166,6 +190,10 @@ PublicCommentFormSet = forms.formset_factory(PublicCommentForm, extra=1)
 class ExpertOpinionForm(forms.Form):
     opinion = forms.CharField(label=_("Written opinion"), widget=forms.Textarea)
     signature = forms.CharField(label=_("Signature (your full name)"), max_length=100)
+    declares_no_interest = forms.BooleanField(
+        label=_("I have no direct interest in the matter"), required=False,
+        help_text=_("Art. 20: an expert with a direct interest in the matter may not give an "
+                    "opinion on it. Without this declaration the opinion is not accepted."))
 
 
 class RiskAssessmentForm(forms.Form):
@@ -214,9 +242,16 @@ class MeetingForm(forms.Form):
     head_reason = forms.CharField(
         label=_("Head's reason (required where it differs from the majority)"), required=False,
         widget=forms.Textarea)
+    risk_acknowledged = forms.BooleanField(
+        label=_("The legal risk stated by the legality review was put to the meeting"),
+        required=False,
+        help_text=_("Art. 25 para. 2: a draft found lawful with a legal risk stated goes to the "
+                    "decision organ with that risk made plain; the record says so."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, risk_stated: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not risk_stated:
+            del self.fields["risk_acknowledged"]
         self.fields["head"].queryset = users_of(Role.HEAD)
         self.members = list(users_of(Role.MEMBER))
         self.fields["attendees"].queryset = users_of(Role.MEMBER)
@@ -228,11 +263,42 @@ class MeetingForm(forms.Form):
             self.fields[f"reason_{member.pk}"] = forms.CharField(
                 label=_("Reasons of %(name)s") % {"name": name}, required=False,
                 widget=forms.Textarea(attrs={"rows": 2}))
-        # Art. 30: attendance, then each member speaks, and the head decides last.
+            self.fields[f"absence_{member.pk}"] = forms.CharField(
+                label=_("Why %(name)s was absent (if not attending)") % {"name": name},
+                required=False, max_length=5000)
+        # Art. 30: attendance, the stated legal risk put to the meeting (Art. 25 para. 2), then
+        # each member speaks, and the head decides last.
         self.order_fields(["meeting_date", "meeting_kind", "head", "attendees",
+                           *(f"absence_{member.pk}" for member in self.members),
+                           "risk_acknowledged",
                            *(f"{part}_{member.pk}" for member in self.members
                              for part in ("position", "reason")),
                            "head_decision", "head_reason"])
+
+    def clean(self):
+        """Every member of the decision organ attended or was absent, for a reason (Art. 30
+        and the meeting rules): a member not ticked as attending is absent."""
+        data = super().clean()
+        attending = data.get("attendees")
+        if attending is None:
+            return data
+        for member in self.members:
+            reason = (data.get(f"absence_{member.pk}") or "").strip()
+            if member in attending and reason:
+                self.add_error(f"absence_{member.pk}", _(
+                    "%(name)s is ticked as attending: leave the reason for an absence empty.")
+                    % {"name": display_name(member)})
+            elif member not in attending and not reason:
+                self.add_error(f"absence_{member.pk}", _(
+                    "%(name)s did not attend: give the reason for the absence.")
+                    % {"name": display_name(member)})
+        return data
+
+    def absences(self) -> list[dict]:
+        """Each member not attending, with the reason given."""
+        data = self.cleaned_data
+        return [{"member": member, "reason": data.get(f"absence_{member.pk}", "")}
+                for member in self.members if member not in data.get("attendees", [])]
 
     def silent_attendees(self) -> list:
         """Attending members whose position is not recorded: the head may not decide yet."""
@@ -281,8 +347,20 @@ def _field_errors(form, prefix="") -> list[dict]:
 
 
 class PublicationForm(forms.Form):
+    party_report_on = forms.DateField(
+        label=_("Reported to the Party committee on"), widget=date_input(),
+        error_messages={"required": _(
+            "Before it is issued, the decision is reported to the Party committee at the same "
+            "level (Art. 31): give the date of the report.")})
+    party_report_ref = forms.CharField(
+        label=_("Reference of the report to the Party committee"), max_length=200,
+        error_messages={"required": _(
+            "Give the reference of the report to the Party committee (Art. 31).")})
     published_on = forms.DateField(label=_("Published on"), widget=date_input())
-    published_text = forms.CharField(label=_("Published text"), widget=forms.Textarea)
+    published_text = forms.CharField(
+        label=_("Published text (the adopted draft)"), widget=forms.Textarea, required=False,
+        help_text=_("The draft version the meeting adopted, word for word; left empty, that "
+                    "version's text is published."))
     adoption_explanation = forms.CharField(
         label=_("How public and expert opinions were adopted"), widget=forms.Textarea)
 
@@ -297,3 +375,10 @@ class DeadlineChangeForm(forms.Form):
     due_on = forms.DateField(label=_("New due date"),
                              widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason for the change"), max_length=2000)
+
+
+class WithdrawalForm(forms.Form):
+    """Withdrawing the decision from its page; the service asks for the reason if none is given."""
+
+    reason = forms.CharField(label=_("Reason for withdrawing"), required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))

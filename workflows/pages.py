@@ -25,7 +25,7 @@ from decisions.errors import StatutoryGateError
 from decisions.people import display_name
 from decisions.rulebook import RULES, Stage, stage_rank
 
-from . import forms, queues
+from . import actions, forms, queues
 from .deadline_display import deadline_of, state_badge
 from .diffs import draft_diff
 from .flows import DecisionFlow
@@ -130,6 +130,9 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             rules=RULES,
             stage_rank=stage_rank(decision.stage),
             flow_viewset=self.request.resolver_match.flow_viewset,
+            may_withdraw=(permissions.may_withdraw(self.request.user, decision)
+                          and selectors.withdrawal_problem(decision) is None),
+            withdrawal_form=forms.WithdrawalForm(auto_id="id_withdraw_%s"),
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and selectors.opinion_adoption_problem(decision) is None),
             expert_opinions=[
@@ -208,6 +211,32 @@ class DeadlineChangeView(DecisionPageMixin, generic.View):
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("The due date is changed."))
+        return redirect(request.resolver_match.flow_viewset.reverse(
+            "process_detail", args=[decision.process_id]) + "#stage")
+
+
+class WithdrawView(DecisionPageMixin, generic.View):
+    """The drafter (before acceptance) or the office (before the head's decision) withdraws the
+    decision from its page, giving the reason; the flow stops and the file is archived."""
+
+    flow_class = None
+    viewset = None
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        decision = self.get_decision()
+        form = forms.WithdrawalForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            actions.withdraw_decision(decision, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except StatutoryGateError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The decision is withdrawn and archived."))
         return redirect(request.resolver_match.flow_viewset.reverse(
             "process_detail", args=[decision.process_id]) + "#stage")
 

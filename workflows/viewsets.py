@@ -71,6 +71,14 @@ class DecisionAppViewset(FlowAppViewset):
                     self.opinion_adoption_view, name="opinion_adoption")
 
     @viewprop
+    def withdraw_view(self):
+        return pages.WithdrawView.as_view()
+
+    @property
+    def withdraw_path(self):
+        return path("<int:process_pk>/withdraw/", self.withdraw_view, name="withdraw")
+
+    @viewprop
     def deadline_change_view(self):
         return pages.DeadlineChangeView.as_view()
 

@@ -23,6 +23,7 @@ from ..rulebook import (
     MeetingKind,
     MemberPosition,
     ParticipationMethod,
+    ParticipationSkipGround,
     ProposalSource,
     ReviewOutcome,
     Role,
@@ -53,6 +54,7 @@ ACTION_LABELS = {
     "meeting_record": _("Meeting record entered"),
     "publication_record": _("Publication recorded"),
     "decision_archive": _("Decision archived"),
+    "decision_withdraw": _("Decision withdrawn"),
     # Procedure
     "stage_change": _("Stage changed"),
     "deadline_change": _("Due date changed"),
@@ -106,6 +108,7 @@ STAGE_ACTS = frozenset({
     "decision_revise", "public_participation_record", "expert_opinion_submit",
     "expert_opinion_adoption_record", "risk_assessment_record", "legal_review_record",
     "counsel_opinion_record", "meeting_record", "publication_record", "decision_archive",
+    "decision_withdraw",
 })
 
 #: What a field of an event's record is called; the order is the order a summary names them in.
@@ -116,7 +119,9 @@ FIELD_LABELS = {
     "head_id": _("Head of the decision organ"),
     "positions": _("Members' positions"),
     "attendees": _("attending members"),
+    "absent": _("Absent members"),
     "head_reason": _("head's reason"),
+    "risk_acknowledged": _("stated legal risk put to the meeting"),
     "controllable": _("risk controllable"),
     "adoption": _("adoption"),
     "adoption_reason": _("Reason for the adoption"),
@@ -153,6 +158,11 @@ FIELD_LABELS = {
     "needs_public_participation": _("public participation needed"),
     "needs_expert_input": _("expert input needed"),
     "needs_risk_assessment": _("risk assessment needed"),
+    "exploratory_reform": _("exploratory reform"),
+    "participation_skip_ground": _("ground for not hearing the public"),
+    "participation_skip_basis": _("law that bars disclosure"),
+    "participation_skip_confirmed_by_id": _("skip of public participation confirmed by"),
+    "participation_skip_confirmed_at": _("skip of public participation confirmed at"),
     "issue": _("issue in dispute"),
     "reasons": _("reasons"),
     # Consultation, review, meeting, publication
@@ -164,6 +174,7 @@ FIELD_LABELS = {
     "opinion": _("opinion"),
     "expert_id": _("Expert"),
     "signature": _("signature"),
+    "declares_no_interest": _("declares no direct interest in the matter"),
     "signed_at": _("Signed at"),
     "risk_points": _("risk points"),
     "measures": _("prevention measures"),
@@ -187,6 +198,8 @@ FIELD_LABELS = {
     "published_on": _("published on"),
     "published_text": _("published text"),
     "adoption_explanation": _("explanation of how opinions were adopted"),
+    "party_report_on": _("reported to the Party committee on"),
+    "party_report_ref": _("reference of the report to the Party committee"),
     # Dates, ids and seals
     "accepted_at": _("accepted at"),
     "due_on": _("Due on"),
@@ -250,11 +263,13 @@ _CHOICES = {
     "stage": Stage, "grounds": Stage, "outcome": ReviewOutcome, "review_outcome": ReviewOutcome,
     "adoption": AdoptionStatus, "position": MemberPosition, "head_decision": HeadDecision,
     "proposal_source": ProposalSource, "method": ParticipationMethod, "kind": MeetingKind,
+    "participation_skip_ground": ParticipationSkipGround,
 }
 #: Fields holding a user's id, a list of ids, a login or a list of logins.
 PERSON_ID_FIELDS = frozenset({"reviewer_id", "risk_assessor_id", "head_id", "recorded_by_id",
                               "assessed_by_id", "reviewed_by_id", "expert_id", "created_by_id",
-                              "uploaded_by_id", "drafter_id"})
+                              "uploaded_by_id", "drafter_id",
+                              "participation_skip_confirmed_by_id"})
 PERSON_IDS_FIELDS = frozenset({"experts"})
 PERSON_LOGIN_FIELDS = frozenset({"owner", "username"})
 PERSON_LOGINS_FIELDS = frozenset({"attendees"})
@@ -313,6 +328,8 @@ def value_text(key: str, value, names: Names = Names(), action: str = "") -> str
         return "、".join(code_label("stage", v) for v in value)
     if key == "positions" and isinstance(value, dict):
         return "；".join(_position_text(login, p, names) for login, p in value.items())
+    if key == "absent" and isinstance(value, dict):
+        return "；".join(f"{names.person(login)}（{reason}）" for login, reason in value.items())
     if key == "comments" and isinstance(value, list):
         return "；".join(_comment_text(c) for c in value)
     if key == "chain_problem" and value in CHAIN_PROBLEMS:
@@ -367,7 +384,7 @@ def people_named(records) -> tuple[set[int], set[str]]:
                 logins.add(value)
             elif key in PERSON_LOGINS_FIELDS and isinstance(value, list):
                 logins.update(v for v in value if isinstance(v, str))
-            elif key == "positions" and isinstance(value, dict):
+            elif key in ("positions", "absent") and isinstance(value, dict):
                 logins.update(value)
             elif key == "holder" and isinstance(value, str) and value.startswith("user:"):
                 logins.add(value.removeprefix("user:"))

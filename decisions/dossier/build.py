@@ -95,6 +95,11 @@ def decision_record(decision: Decision) -> dict:
             "needs_public_participation": decision.needs_public_participation,
             "needs_expert_input": decision.needs_expert_input,
             "needs_risk_assessment": decision.needs_risk_assessment,
+            "exploratory_reform": decision.exploratory_reform,
+            "participation_skip_ground": decision.participation_skip_ground,
+            "participation_skip_basis": decision.participation_skip_basis,
+            "participation_skip_confirmed_by": _person(decision.participation_skip_confirmed_by),
+            "participation_skip_confirmed_at": decision.participation_skip_confirmed_at,
             "stage": decision.stage, "stage_label": decision.get_stage_display(),
             "status": decision.status, "status_label": decision.get_status_display(),
             "drafter": _person(decision.drafter), "reviewer": _person(decision.reviewer),
@@ -142,6 +147,7 @@ def decision_record(decision: Decision) -> dict:
         "expert_opinions": [
             {"draft_version": number.get(o.draft_version_id), "expert": _person(o.expert),
              "opinion": o.opinion, "signature": o.signature, "signed_at": o.signed_at,
+             "declares_no_interest": o.declares_no_interest,
              "adoption": o.adoption, "adoption_label": o.get_adoption_display(),
              "adoption_reason": o.adoption_reason}
             for o in decision.expert_opinions.all()],
@@ -169,6 +175,9 @@ def decision_record(decision: Decision) -> dict:
              "review_outcome": m.review_outcome, "meeting_date": m.meeting_date,
              "kind": m.kind, "kind_label": m.get_kind_display(), "head": _person(m.head),
              "attendees": [_person(a) for a in m.attendees.all()],
+             "risk_acknowledged": m.risk_acknowledged,
+             "absent": [{"member": _person(a.member), "reason": a.reason}
+                        for a in m.absences.all()],
              "positions": [
                  {"member": _person(p.member), "position": p.position,
                   "position_label": p.get_position_display(), "reason": p.reason}
@@ -179,6 +188,7 @@ def decision_record(decision: Decision) -> dict:
              "recorded_at": m.recorded_at}
             for m in decision.meetings.all()],
         "publication": _publication(decision, number),
+        "withdrawal": _withdrawal(decision),
         "deadlines": _deadlines(decision),
     }
 
@@ -188,11 +198,23 @@ def _publication(decision: Decision, number: dict) -> dict | None:
     if publication is None:
         return None
     return {"draft_version": number.get(publication.draft_version_id),
+            "draft_sha256": publication.draft_sha256,
+            "party_report_on": publication.party_report_on,
+            "party_report_ref": publication.party_report_ref,
             "published_on": publication.published_on,
             "published_text": publication.published_text,
             "adoption_explanation": publication.adoption_explanation,
             "recorded_by": _person(publication.recorded_by),
             "recorded_at": publication.recorded_at}
+
+
+def _withdrawal(decision: Decision) -> dict | None:
+    withdrawal = getattr(decision, "withdrawal", None)
+    if withdrawal is None:
+        return None
+    return {"stage": withdrawal.stage, "stage_label": withdrawal.get_stage_display(),
+            "reason": withdrawal.reason, "withdrawn_by": _person(withdrawal.withdrawn_by),
+            "withdrawn_at": withdrawal.withdrawn_at}
 
 
 def _deadlines(decision: Decision) -> list[dict]:

@@ -116,6 +116,7 @@ def summary_pdf(record: dict, events: list, *, created_at: datetime.datetime,
     _reviews(pdf, record)
     _meetings(pdf, record)
     _publication(pdf, record)
+    _withdrawal(pdf, record)
     _chain(pdf, events)
     return bytes(pdf.output())
 
@@ -221,6 +222,10 @@ def _meetings(pdf: SummaryDocument, record: dict) -> None:
         pdf.line_of(_("%(kind)s on %(date)s, on version %(n)s")
                     % {"kind": m["kind_label"], "date": _text(m["meeting_date"]),
                        "n": m["draft_version"]})
+        for absence in m.get("absent", []):
+            pdf.line_of(_("%(name)s: absent (%(reason)s)")
+                        % {"name": _name(absence["member"]), "reason": absence["reason"]},
+                        indent=6)
         for position in m["positions"]:
             reason = f"（{position['reason']}）" if position["reason"] else ""
             pdf.line_of(f"{_name(position['member'])}：{position['position_label']}{reason}",
@@ -240,8 +245,23 @@ def _publication(pdf: SummaryDocument, record: dict) -> None:
     pdf.line_of(_("Published on %(date)s (version %(n)s), recorded by %(who)s")
                 % {"date": _text(publication["published_on"]),
                    "n": publication["draft_version"], "who": _name(publication["recorded_by"])})
+    if publication.get("party_report_on"):
+        pdf.line_of(_("Reported to the Party committee on %(date)s (%(ref)s)")
+                    % {"date": _text(publication["party_report_on"]),
+                       "ref": publication["party_report_ref"]}, indent=6)
     pdf.field(_("Explanation of how opinions were adopted"),
               publication["adoption_explanation"], indent=6)
+
+
+def _withdrawal(pdf: SummaryDocument, record: dict) -> None:
+    withdrawal = record.get("withdrawal")
+    if withdrawal is None:
+        return
+    pdf.heading(_("Withdrawal"))
+    pdf.line_of(_("Withdrawn at the stage “%(stage)s” on %(date)s by %(who)s")
+                % {"stage": withdrawal["stage_label"], "date": _text(withdrawal["withdrawn_at"]),
+                   "who": _name(withdrawal["withdrawn_by"])})
+    pdf.field(_("Reason"), withdrawal["reason"], indent=6)
 
 
 def _chain(pdf: SummaryDocument, events: list) -> None:

@@ -10,6 +10,7 @@ from ..deadlines.models import (
     StagePeriod,
     TaskDeadline,
 )
+from ..profiles.models import Profile
 from ..records.models import (
     AcceptanceReturn,
     CounselOpinion,
@@ -20,6 +21,7 @@ from ..records.models import (
     ImmutableRecord,
     LegalReview,
     Meeting,
+    MeetingAbsence,
     MemberPositionRecord,
     Publication,
     PublicComment,
@@ -29,7 +31,6 @@ from ..records.models import (
     UnitDisagreement,
     Withdrawal,
 )
-from ..profiles.models import Profile
 from ..stage_tasks.models import StageTask
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "ImmutableRecord",
     "LegalReview",
     "Meeting",
+    "MeetingAbsence",
     "MemberPositionRecord",
     "Publication",
     "PublicComment",

@@ -91,8 +91,9 @@ def _signature_matches(user, signature: str) -> bool:
 
 @transaction.atomic
 def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signature: str,
-                                   acting_user, task=None) -> ExpertOpinion:
-    """An expert submits his own written, signed opinion (Art. 20)."""
+                                   declares_no_interest: bool | None = None, acting_user,
+                                   task=None) -> ExpertOpinion:
+    """An expert submits his own written, signed opinion (Art. 19 para. 2)."""
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.EXPERT_INPUT, decision)
@@ -107,10 +108,17 @@ def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signatur
     if not errors and not _signature_matches(acting_user, signature):
         errors["signature"] = [_("Sign with your own name as registered: %(name)s.")
                                % {"name": display_name(acting_user)}]
+    if declares_no_interest is None:
+        errors["declares_no_interest"] = [_("Declare whether you have a direct interest in the "
+                                            "matter (Art. 20).")]
     raise_if(errors)
+    if not declares_no_interest:
+        raise StatutoryGateError("conflict_of_interest", _(
+            "An expert with a direct interest in the matter may not give an opinion on it "
+            "(Art. 20): the office names another expert."))
     record = ExpertOpinion.objects.create(
         decision=decision, draft_version=decision.current_version, expert=acting_user,
-        opinion=opinion.strip(), signature=signature.strip(),
+        opinion=opinion.strip(), signature=signature.strip(), declares_no_interest=True,
     )
     audit_record(action="expert_opinion_submit", actor=acting_user, decision=decision,
                  task=task, stage=Stage.EXPERT_INPUT, after=snapshot(record))

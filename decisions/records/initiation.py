@@ -5,19 +5,46 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import permissions
+from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..deadlines.notices import clause, in_language, notify
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import AcceptanceReturn, Decision, StageSkip, UnitDisagreement
-from ..rulebook import CONSULTATION_STAGES, STAGE_FLAGS, ProposalSource, Role, Stage
+from ..rulebook import (
+    CONSULTATION_STAGES,
+    STAGE_FLAGS,
+    ParticipationSkipGround,
+    ProposalSource,
+    Role,
+    Stage,
+)
 from ._common import locked, raise_if, require_open, require_text
 from .drafts import draft_version_create
 
 PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
                    "necessity", "alternatives", "needs_public_participation",
-                   "needs_expert_input", "needs_risk_assessment"]
+                   "needs_expert_input", "needs_risk_assessment", "exploratory_reform",
+                   "participation_skip_ground", "participation_skip_basis"]
+
+
+def _participation_skip_fields(data: dict) -> None:
+    """The ground and basis for not hearing the public belong only to a decision that does not
+    hear it: once public participation is held, they are cleared."""
+    if data.get("needs_public_participation"):
+        data["participation_skip_ground"] = ""
+        data["participation_skip_basis"] = ""
+    else:
+        data["participation_skip_ground"] = str(data.get("participation_skip_ground") or "").strip()
+        data["participation_skip_basis"] = str(data.get("participation_skip_basis") or "").strip()
+
+
+def participation_skip_refusal() -> StatutoryGateError:
+    return StatutoryGateError(
+        "participation_skip_not_allowed",
+        _("Public participation may be left out only for a matter that may not be disclosed by "
+          "law (Art. 14): choose that ground and cite the law that bars disclosure, or hold "
+          "public participation."))
 
 
 def _validate_proposal(data: dict, skip_reasons: dict) -> None:
@@ -34,10 +61,27 @@ def _validate_proposal(data: dict, skip_reasons: dict) -> None:
         errors.setdefault("legal_basis", []).append(
             _("List at least one legal basis (Art. 10)."))
     for stage in CONSULTATION_STAGES:
+        if stage == Stage.PUBLIC_PARTICIPATION:
+            continue  # Art. 14: one ground only, below; no free-text reason
         if not data.get(STAGE_FLAGS[stage]) and not str(skip_reasons.get(stage, "")).strip():
             errors.setdefault("skip_reasons", []).append(
                 _("Give the reason why %(stage)s is not needed.") % {"stage": stage.label})
+    skipped = not data.get("needs_public_participation")
+    ground = data.get("participation_skip_ground")
+    if skipped and ground == ParticipationSkipGround.NOT_DISCLOSABLE:
+        require_text(errors, "participation_skip_basis", data.get("participation_skip_basis"),
+                     _("The law that bars disclosure"))
     raise_if(errors)
+    if skipped and ground != ParticipationSkipGround.NOT_DISCLOSABLE:
+        raise participation_skip_refusal()
+
+
+def _skip_reason(decision: Decision, stage: Stage, skip_reasons: dict) -> str:
+    """Why ``stage`` is left out: for public participation, its one ground and the law cited."""
+    if stage == Stage.PUBLIC_PARTICIPATION:
+        ground = ParticipationSkipGround(decision.participation_skip_ground).label
+        return f"{ground}: {decision.participation_skip_basis}"
+    return str(skip_reasons.get(stage, "")).strip()
 
 
 def _record_skips(decision: Decision, skip_reasons: dict, acting_user, task=None) -> None:
@@ -46,7 +90,7 @@ def _record_skips(decision: Decision, skip_reasons: dict, acting_user, task=None
         if decision.needs(stage):
             existing.delete()
             continue
-        reason = str(skip_reasons.get(stage, "")).strip()
+        reason = _skip_reason(decision, stage, skip_reasons)
         if existing.filter(reason=reason).exists():
             continue
         existing.delete()
@@ -61,11 +105,16 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
                     legal_basis: list[str], plan: str, necessity: str, draft_text: str,
                     alternatives: str = "", needs_public_participation: bool = True,
                     needs_expert_input: bool = False, needs_risk_assessment: bool = False,
+                    exploratory_reform: bool = False, participation_skip_ground: str = "",
+                    participation_skip_basis: str = "",
                     skip_reasons: dict | None = None, disagreements=(), attachments=(),
                     process_id: int | None = None, acting_user) -> Decision:
     """A drafter of the lead unit proposes a decision (Art. 10); it starts at initiation.
 
-    ``process_id`` is the number of the workflow run that will carry it, when one does."""
+    Public participation is left out only on the ground that the matter may not be disclosed
+    by law, the law cited (Art. 14); ``exploratory_reform`` declares an exploratory reform on
+    which the state has no clear rule (Art. 25 para. 2). ``process_id`` is the number of the
+    workflow run that will carry it, when one does."""
     if not acting_user.has_perm("decisions.add_decision"):
         raise PermissionDenied(_("Only a drafter of a lead unit may propose a decision."))
     skip_reasons = {str(k): v for k, v in (skip_reasons or {}).items()}
@@ -77,7 +126,11 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
         "needs_public_participation": bool(needs_public_participation),
         "needs_expert_input": bool(needs_expert_input),
         "needs_risk_assessment": bool(needs_risk_assessment),
+        "exploratory_reform": bool(exploratory_reform),
+        "participation_skip_ground": participation_skip_ground,
+        "participation_skip_basis": participation_skip_basis,
     }
+    _participation_skip_fields(data)
     _validate_proposal(data, skip_reasons)
     if not draft_text or not draft_text.strip():
         raise ValidationError({"draft_text": [_("The draft text is required.")]})
@@ -124,10 +177,14 @@ def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict
             if field not in PROPOSAL_FIELDS:
                 raise ValidationError({field: [_("This field cannot be changed here.")]})
             setattr(decision, field, value)
+    proposed = snapshot(decision, PROPOSAL_FIELDS)
+    _participation_skip_fields(proposed)
+    decision.participation_skip_ground = proposed["participation_skip_ground"]
+    decision.participation_skip_basis = proposed["participation_skip_basis"]
     skips = {str(k): v for k, v in (skip_reasons or {}).items()}
     for skip in decision.stage_skips.all():
         skips.setdefault(skip.stage, skip.reason)
-    _validate_proposal(snapshot(decision, PROPOSAL_FIELDS), skips)
+    _validate_proposal(proposed, skips)
     decision.full_clean(exclude=["current_version", "process_id"])
     decision.save()
     _record_skips(decision, skips, acting_user, task)
@@ -143,8 +200,12 @@ def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict
 
 @transaction.atomic
 def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = None,
-                    experts=(), risk_assessor=None, acting_user, task=None) -> Decision:
-    """The office accepts (Art. 12), names the lead unit and assigns reviewer, experts, assessor."""
+                    experts=(), risk_assessor=None, participation_skip_confirmed: bool = False,
+                    acting_user, task=None) -> Decision:
+    """The office accepts (Art. 12), names the lead unit and assigns reviewer, experts, assessor.
+
+    Where public participation is left out, the office confirms its ground, that the matter
+    may not be disclosed by law (Art. 14); who confirmed it and when are recorded."""
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.ACCEPTANCE, decision)
@@ -170,20 +231,52 @@ def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = Non
     if lead_unit is not None and not lead_unit.strip():
         errors["lead_unit"] = [_("The lead unit is required.")]
     raise_if(errors)
+    _refuse_conflicts(decision, lead_unit, [(reviewer, Role.REVIEWER.label)]
+                      + [(expert, Role.EXPERT.label) for expert in experts]
+                      + [(risk_assessor, Role.RISK_ASSESSOR.label)])
+    skipped = not decision.needs_public_participation
+    if skipped and (decision.participation_skip_ground != ParticipationSkipGround.NOT_DISCLOSABLE
+                    or not decision.participation_skip_basis.strip()):
+        raise participation_skip_refusal()
+    if skipped and participation_skip_confirmed is not True:
+        raise StatutoryGateError(
+            "participation_skip_not_allowed",
+            _("Public participation is left out on the ground that the matter may not be "
+              "disclosed by law (Art. 14): confirm that ground and its legal basis, or return "
+              "the proposal to the drafter."))
     before = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
     if lead_unit:
         decision.lead_unit = lead_unit.strip()
     decision.reviewer = reviewer
     decision.risk_assessor = risk_assessor
     decision.accepted_at = timezone.now()
+    if skipped:
+        decision.participation_skip_confirmed_by = acting_user
+        decision.participation_skip_confirmed_at = decision.accepted_at
     decision.save()
     decision.experts.set(experts)
     after = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
     after["experts"] = [e.pk for e in experts]
+    if skipped:
+        after.update(snapshot(decision, ["participation_skip_ground", "participation_skip_basis",
+                                         "participation_skip_confirmed_by",
+                                         "participation_skip_confirmed_at"]))
     audit_record(action="decision_accept", actor=acting_user, decision=decision, task=task,
                  stage=Stage.ACCEPTANCE, before=before, after=after)
     permissions.grant_after_acceptance(decision, acting_user=acting_user, task=task)
     return decision
+
+
+def _refuse_conflicts(decision: Decision, lead_unit: str | None, named) -> None:
+    """Art. 20: no one with a direct interest in the matter is named to weigh it: not the
+    drafter, nor anyone of the lead unit."""
+    conflicts = [f"{reason} ({role})" for user, role in named
+                 if (reason := selectors.conflict_of_interest(decision, user,
+                                                              lead_unit=lead_unit))]
+    if conflicts:
+        raise StatutoryGateError("conflict_of_interest", _(
+            "No one with a direct interest in the matter may be named to weigh it (Art. 20): "
+            "%(conflicts)s. Name someone else.") % {"conflicts": "; ".join(conflicts)})
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from ..records.drafts import draft_sha256
 from ..records.initiation import decision_accept, decision_create, decision_return, decision_submit
 from ..records.meeting import decision_record_meeting
 from ..records.review import decision_record_legal_review, decision_revise
+from ..records.withdrawal import decision_withdraw
 from ..rulebook import Stage
 from ..stage_tasks.services import task_assigned, task_closed, task_opened, task_started
 from ..stage_tasks.stage import decision_sync_stage
@@ -60,6 +61,7 @@ __all__ = [
     "decision_submit",
     "decision_submit_expert_opinion",
     "decision_sync_stage",
+    "decision_withdraw",
     "draft_sha256",
     "task_assigned",
     "task_closed",

@@ -1,5 +1,6 @@
 """Journey 1: the whole statutory procedure in Chromium, each step by the person whose it is."""
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from decisions.models import Decision
@@ -90,6 +91,7 @@ def test_the_whole_procedure(person, town, tmp_path):
         expert.open_task("提交签名的专家论证意见")
         expert.fill("书面意见", opinion)
         expert.fill("签名（本人姓名）", town[username].last_name)
+        expert.page.get_by_label("本人与决策事项无直接利害关系").check()  # Art. 20
         expert.shot("expert-opinion-filled")
         expert.submit()
         expect(expert.page.get_by_text("已登记")).to_be_visible()
@@ -176,7 +178,7 @@ def test_the_whole_procedure(person, town, tmp_path):
     secretary.open_task("登记集体讨论决定")
     page.get_by_role("button", name="认领并办理").click()
     secretary.shot("meeting-form")
-    secretary.fill("会议日期", "2026-12-01")
+    secretary.fill("会议日期", timezone.localdate().isoformat())
     secretary.choose("会议类型", "领导班子会议")
     secretary.choose("主持会议的行政首长", "黄志明")
     secretary.pick("孙丽")
@@ -196,7 +198,11 @@ def test_the_whole_procedure(person, town, tmp_path):
     office.open_queue()
     office.open_task("公布决策")
     page.get_by_role("button", name="认领并办理").click()
-    office.fill("公布日期", "2026-12-03")
+    # Art. 31: reported to the Party committee before it is issued; the text is the adopted
+    # draft, pre-filled.
+    office.fill("向党委请示报告日期", timezone.localdate().isoformat())
+    office.fill("向党委请示报告文号", "季家委请〔2026〕12号")
+    office.fill("公布日期", timezone.localdate().isoformat())
     office.fill("公众意见和专家意见的采纳情况",
                 "采纳了增设早市摊位、同步改造排水管网和临时安置的意见。")
     office.shot("publication-filled")

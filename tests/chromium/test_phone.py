@@ -79,6 +79,7 @@ def test_an_expert_works_from_a_phone(person, town):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     expert.fill("书面意见", "方案总体可行，建议明确资金来源和改造期间的临时摊位安排。")
     expert.fill("签名（本人姓名）", "陈志强")
+    expert.page.get_by_label("本人与决策事项无直接利害关系").check()  # Art. 20
     expert.shot("task-filled")
     expert.submit()
 

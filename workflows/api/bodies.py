@@ -17,6 +17,7 @@ from decisions.rulebook import (
     MeetingKind,
     MemberPosition,
     ParticipationMethod,
+    ParticipationSkipGround,
     ProposalSource,
     ReviewOutcome,
     Stage,
@@ -39,10 +40,23 @@ class ProposalBody(serializers.Serializer):
     needs_public_participation = serializers.BooleanField(default=True)
     needs_expert_input = serializers.BooleanField(default=False)
     needs_risk_assessment = serializers.BooleanField(default=False)
+    exploratory_reform = serializers.BooleanField(default=False, help_text=(
+        "An exploratory reform on which the state has no clear rule (Art. 25 para. 2): only "
+        "such a decision may be found `lawful_with_risk`."))
+    participation_skip_ground = Text(
+        max_length=32, required=False, allow_blank=True, default="",
+        help_text="With `needs_public_participation: false`, the ground for not hearing the "
+                  "public (Art. 14): `" + ParticipationSkipGround.NOT_DISCLOSABLE.value
+                  + "`, the only one; none or any other gives 409 "
+                  "`participation_skip_not_allowed`.")
+    participation_skip_basis = Text(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="The law that bars disclosure; required with the ground (400 without it).")
     skip_reasons = serializers.DictField(
         child=Text(max_length=2000, allow_blank=True), required=False, default=dict,
         help_text="Why a consultation stage is not needed, by stage: "
-                  + ", ".join(str(s) for s in CONSULTATION_STAGES) + ".")
+                  + ", ".join(str(s) for s in CONSULTATION_STAGES) + " (public participation "
+                  "is left out only on `participation_skip_ground`).")
 
     def validate_skip_reasons(self, value):
         unknown = sorted(set(value) - {str(s) for s in CONSULTATION_STAGES})
@@ -73,6 +87,11 @@ class AcceptanceBody(serializers.Serializer):
                                     max_length=50)
     risk_assessor = Username(required=False, allow_null=True, default=None)
     lead_unit = Text(max_length=120, required=False)
+    participation_skip_confirmed = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Where public participation is left out, `true` confirms its ground (the "
+                  "matter may not be disclosed by law, Art. 14); else 409 "
+                  "`participation_skip_not_allowed`.")
 
 
 @extend_schema_field({"oneOf": [{"type": "boolean"}, {"type": "string", "enum": [
@@ -116,6 +135,9 @@ class PublicParticipationBody(serializers.Serializer):
 class ExpertInputBody(serializers.Serializer):
     opinion = Text(max_length=50000)
     signature = Text(max_length=150)
+    declares_no_interest = serializers.BooleanField(help_text=(
+        "The expert declares he has no direct interest in the matter (Art. 20): required; "
+        "false is refused with 409 conflict_of_interest."))
 
 
 class RiskAssessmentBody(serializers.Serializer):
@@ -150,6 +172,11 @@ class PositionBody(serializers.Serializer):
     reason = Text(max_length=5000, required=False, allow_blank=True, default="")
 
 
+class AbsenceBody(serializers.Serializer):
+    member = Username()
+    reason = Text(max_length=5000, help_text="Why the member did not attend.")
+
+
 class CollectiveDecisionBody(serializers.Serializer):
     meeting_date = serializers.DateField()
     meeting_kind = serializers.ChoiceField(choices=MeetingKind.values)
@@ -158,6 +185,14 @@ class CollectiveDecisionBody(serializers.Serializer):
     positions = serializers.ListField(child=PositionBody(), max_length=100)
     head_decision = serializers.ChoiceField(choices=HeadDecision.values)
     head_reason = Text(max_length=5000, required=False, allow_blank=True, default="")
+    risk_acknowledged = serializers.BooleanField(
+        required=False, default=False,
+        help_text="After a `lawful_with_risk` review, `true`: the stated legal risk was put to "
+                  "the meeting (Art. 25 para. 2); else 409 `meeting_package_incomplete`.")
+    absent = serializers.ListField(
+        child=AbsenceBody(), required=False, default=list, max_length=100,
+        help_text="Each member of the decision organ (the active users of the member role) who "
+                  "did not attend, with the reason; with the attendees, every member.")
 
     def validate_positions(self, value):
         members = [p["member"] for p in value]
@@ -170,8 +205,16 @@ class CollectiveDecisionBody(serializers.Serializer):
 
 class PublicationBody(serializers.Serializer):
     published_on = serializers.DateField()
-    published_text = Text(max_length=1_000_000)
+    published_text = Text(max_length=1_000_000, required=False, allow_blank=True, default="",
+                          help_text="May be left out: the adopted draft version's text is "
+                                    "published; when given it must be that text.")
     adoption_explanation = Text(max_length=20000)
+    party_report_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="When the decision was reported to the Party committee (Art. 31); on or "
+                  "before published_on.")
+    party_report_ref = Text(max_length=200, required=False, allow_blank=True, default="",
+                            help_text="The reference of the report to the Party committee.")
 
 
 class OpinionAdoptionBody(serializers.Serializer):
@@ -179,6 +222,13 @@ class OpinionAdoptionBody(serializers.Serializer):
 
     adoption = serializers.ChoiceField(choices=[c.value for c in DECIDED_ADOPTIONS])
     reason = Text(max_length=5000)
+
+
+class WithdrawalBody(serializers.Serializer):
+    """Withdrawing a decision: the drafter before acceptance, the office before the head's
+    decision; the reason is required."""
+
+    reason = Text(max_length=5000, help_text="Why the decision is withdrawn.")
 
 
 class DeadlineBody(serializers.Serializer):

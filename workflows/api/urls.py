@@ -28,6 +28,7 @@ urlpatterns = [
     path("decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("decisions/<id:pk>/", views.DecisionDetailView.as_view(), name="decision"),
     path("decisions/<id:pk>/events/", views.DecisionEventsView.as_view(), name="events"),
+    path("decisions/<id:pk>/withdraw/", views.DecisionWithdrawView.as_view(), name="withdraw"),
     path("decisions/<id:pk>/expert-opinions/<id:opinion_id>/adoption/",
          views.OpinionAdoptionView.as_view(), name="opinion-adoption"),
     path("tasks/", views.TaskListView.as_view(), name="tasks"),

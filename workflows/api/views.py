@@ -27,7 +27,7 @@ from workflows import actions
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
 
 from . import schema
-from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody
+from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody, WithdrawalBody
 from .completion import perform
 from .filters import DecisionFilter
 from .serializers import (
@@ -118,7 +118,7 @@ class TokenView(APIView):
                responses={200: DecisionSerializer(many=True), **schema.errors(400, 401, 404)},
                methods=["GET"])
 @extend_schema(request=ProposalBody, responses={201: DecisionSerializer,
-                                                **schema.errors(400, 401, 403)},
+                                                **schema.errors(400, 401, 403, 409)},
                methods=["POST"])
 class DecisionListView(generics.ListCreateAPIView):
     """The decisions the user may see, newest first; a drafter proposes a new one."""
@@ -275,6 +275,22 @@ class OpinionAdoptionView(Lookups, APIView):
         opinion = services.decision_record_opinion_adoption(
             decision=decision, opinion=opinion, acting_user=user, **body.validated_data)
         return Response(ExpertOpinionSerializer(opinion).data)
+
+
+class DecisionWithdrawView(Lookups, APIView):
+    @extend_schema(parameters=[schema.ID], request=WithdrawalBody,
+                   responses={200: DecisionSerializer, **schema.errors(400, 401, 403, 404, 409)})
+    def post(self, request, pk):
+        """Withdraw the decision, saying why: its drafter until the office accepts it, the office
+        until the head's decision (409 ``withdrawal_not_allowed`` after it). Its status becomes
+        ``withdrawn`` and its stage ``archived``; its record stays."""
+        user = request.user
+        decision = self.decision_or_404(pk)
+        permissions.require_withdraw(user, decision)
+        body = WithdrawalBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.withdraw_decision(decision, acting_user=user, **body.validated_data)
+        return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
 
 
 class AuditVerifyView(APIView):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from decisions.models import Profile
 from decisions.roles import ensure_roles
 from decisions.rulebook import Role
 
@@ -12,7 +13,7 @@ from decisions.rulebook import Role
 class Command(BaseCommand):
     help = ("Create or update a user in one role group (drafter, office, reviewer, expert, "
             "risk_assessor, member, secretary, head, auditor). Updating resets the password, "
-            "the e-mail and the role, and the name when --name is given.")
+            "the e-mail and the role, and the name and the unit when given.")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -21,9 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--name", default=None,
                             help="The person's name as written, family name first (王建国).")
+        parser.add_argument("--unit", default=None,
+                            help="The unit the person works in, written as a decision's lead "
+                                 "unit is (农业服务中心): no one of a decision's lead unit is "
+                                 "named its reviewer, expert or risk assessor (Art. 20).")
 
     @transaction.atomic
-    def handle(self, *args, username, role, password, email, name, **options):
+    def handle(self, *args, username, role, password, email, name, unit=None, **options):
         if role not in Role.values:
             raise CommandError(f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}.")
         ensure_roles()
@@ -38,5 +43,8 @@ class Command(BaseCommand):
         role_groups = Group.objects.filter(name__in=Role.values)
         user.groups.remove(*role_groups)
         user.groups.add(role_groups.get(name=role))
+        if unit is not None:
+            Profile.objects.update_or_create(user=user, defaults={"unit": unit.strip()})
         verb = "Created" if created else "Updated"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {username} with the role {role}."))
+        of_unit = f" of the unit {unit.strip()}" if unit and unit.strip() else ""
+        self.stdout.write(self.style.SUCCESS(f"{verb} {username} with the role {role}{of_unit}."))
