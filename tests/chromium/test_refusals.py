@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
@@ -40,7 +41,7 @@ def test_meeting_with_a_missing_position(person, people):
     expect(basis).to_contain_text("合法")
     secretary.shot("meeting-form")
 
-    page.get_by_label("会议日期").fill("2026-05-10")
+    page.get_by_label("会议日期").fill(timezone.localdate().isoformat())
     secretary.choose("会议类型", "领导班子会议")
     secretary.choose("主持会议的行政首长", "刘书记")
     page.get_by_label("郑委员", exact=True).check()
@@ -60,6 +61,35 @@ def test_meeting_with_a_missing_position(person, people):
     expect(beside).to_be_visible()
     expect(beside).to_contain_text(message)
     expect(summary.locator("li", has_text="冯委员的表态意见")).to_contain_text(message)
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_without_a_quorum(person, people):
+    """Every member of the decision organ is present or absent for a reason, and the meeting
+    counts only when more than half attend (Art. 30 and the meeting rules)."""
+    journey = Journey(people).submit().accept().participate().review("lawful")
+    secretary = person(people["secretary"]).log_in()
+    page = secretary.page
+    claim_from_queue(secretary, journey.decision.title)
+    page.get_by_label("会议日期").fill(timezone.localdate().isoformat())
+    secretary.choose("会议类型", "领导班子会议")
+    secretary.choose("主持会议的行政首长", "刘书记")
+    page.get_by_label("郑委员", exact=True).check()
+    secretary.choose("郑委员的表态意见", "同意")
+    secretary.choose("行政首长决定（最后表态）", "通过")
+    secretary.submit()
+    summary = page.locator(".juece-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("冯委员未出席会议：请填写缺席理由")
+    secretary.shot("meeting-absence-without-reason")
+
+    page.get_by_label("冯委员的缺席理由（未出席的填写）").fill("外出参加区级培训")
+    secretary.shot("meeting-absence-with-reason")
+    secretary.submit()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("超过半数的组成人员出席")
+    expect(page.locator("#field-attendees .juece-field-error")).to_contain_text("出席1名")
+    secretary.shot("meeting-quorum-refused")
     assert not Meeting.objects.exists()
 
 
@@ -121,3 +151,55 @@ def test_a_task_url_opened_without_the_grant(person, people):
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile("/decision/inbox/"))
     other_reviewer.shot("back-in-inbox")
+
+
+def test_withdrawal_needs_a_reason_then_archives_the_decision(person, people):
+    """The drafter withdraws his proposal before acceptance from the decision page: without a
+    reason he is told to give one; with it the decision is archived as withdrawn."""
+    from tests.http_client import decision_url
+
+    journey = Journey(people)
+    drafter = person(people["drafter"]).log_in()
+    page = drafter.page
+    page.goto(decision_url(journey.decision))
+    page.get_by_text("撤回决策", exact=True).click()
+    reason = page.get_by_label("撤回理由")
+    expect(reason).to_be_visible()
+    drafter.shot("withdraw-form")
+    page.get_by_role("button", name="撤回", exact=True).click()
+    expect(page.get_by_text("请说明撤回决策的理由。")).to_be_visible()
+    drafter.shot("withdraw-refused")
+    page.get_by_text("撤回决策", exact=True).click()
+    page.get_by_label("撤回理由").fill("上级已统一部署，本镇不再单独制定")
+    page.get_by_role("button", name="撤回", exact=True).click()
+    expect(page.get_by_text("决策已撤回并归档。")).to_be_visible()
+    expect(page.locator("#withdrawal")).to_contain_text("上级已统一部署，本镇不再单独制定")
+    expect(page.locator("#stage")).to_contain_text("已撤回")
+    expect(page.get_by_text("撤回决策", exact=True)).to_have_count(0)
+    drafter.shot("withdrawn")
+    journey.decision.refresh_from_db()
+    assert (journey.decision.status, journey.decision.stage) == ("withdrawn", "archived")
+
+
+def test_an_expert_who_does_not_declare_no_interest_is_refused(person, people):
+    """Art. 20: the expert's opinion is taken only with his declaration of no direct interest."""
+    from decisions.models import ExpertOpinion
+
+    journey = Journey(people, needs_expert_input=True,
+                      skip_reasons={"risk_assessment": "不涉及社会稳定风险"}).submit().accept()
+    expert = person(people["expert"]).log_in()
+    page = expert.page
+    open_from_inbox(expert, journey.decision.title)
+    expert.fill("书面意见", "方案可行。")
+    expert.fill("签名（本人姓名）", people["expert"].last_name)
+    checkbox = page.get_by_label("本人与决策事项无直接利害关系")
+    expect(checkbox).to_be_visible()
+    expert.submit()
+    expect(page.locator(".juece-error-summary")).to_contain_text("第二十条")
+    expert.shot("expert-without-declaration")
+    assert not ExpertOpinion.objects.exists()
+    page.get_by_label("本人与决策事项无直接利害关系").check()
+    expert.shot("expert-declared")
+    expert.submit()
+    expect(page.get_by_text("已登记")).to_be_visible()
+    assert ExpertOpinion.objects.get().declares_no_interest is True
