@@ -57,3 +57,26 @@ def every_stage_is_wired(app_configs=None, **kwargs):
                     f"Stage {stage.value}'s audit action {action} has no label in "
                     "decisions.audit.labels.ACTION_LABELS.", id="juece.E009"))
     return errors
+
+
+@checks.register(checks.Tags.database)
+def review_period_is_lawful(app_configs=None, databases=None, **kwargs):
+    """A deployment's own period for the legality review (a row the admin wrote, or one written
+    before the admin refused it) keeps Art. 26's seven working days. Runs with the database
+    checks (``check --database default``, and before every ``migrate``)."""
+    from django.db import DatabaseError
+
+    from .models import StagePeriod
+
+    if not databases:
+        return []
+    try:
+        rows = list(StagePeriod.objects.filter(stage=rulebook.Stage.LEGAL_REVIEW))
+    except DatabaseError:
+        return []  # not migrated yet
+    return [checks.Error(
+        f"The stage period of {row.stage} ({row.period_days} "
+        f"{'working' if row.working_days else 'calendar'} days) is under Art. 26's minimum of "
+        f"{rulebook.LEGAL_REVIEW_MIN_WORKING_DAYS} working days; it is not applied.",
+        hint="Correct it in the admin (Stage periods).", obj=row, id="juece.E011")
+        for row in rows if rulebook.review_period_problem(row.period_days, row.working_days)]

@@ -217,3 +217,14 @@ def stage_permission(stage: str) -> str:
 def stage_rank(stage: str) -> int:
     """How far along the procedure ``stage`` comes: 0 for initiation."""
     return STAGE_ORDER.index(str(stage))
+
+
+def review_period_problem(period_days: int, working_days: bool) -> str | None:
+    """Why a period set for the legality review breaks Art. 26 para. 2 (送请合法性审查，应当保证
+    必要的审查时间，一般不少于7个工作日), or None: it is counted in working days and is at least
+    seven of them. One definition for the admin, the system check and the reckoning."""
+    if working_days and period_days >= LEGAL_REVIEW_MIN_WORKING_DAYS:
+        return None
+    return _("The legality review must be given at least %(days)d working days (Art. 26, "
+             "para. 2): count its period in working days, %(days)d or more.") % {
+                 "days": LEGAL_REVIEW_MIN_WORKING_DAYS}

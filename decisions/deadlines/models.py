@@ -1,12 +1,13 @@
 """Deadlines of open tasks, the deployment's own periods, and the reminders sent about them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..records.models import Decision, ImmutableRecord
-from ..rulebook import Stage
+from ..rulebook import Stage, review_period_problem
 from ..stage_tasks.models import StageTask
 
 User = settings.AUTH_USER_MODEL
@@ -36,6 +37,13 @@ class StagePeriod(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()}: {self.period_days}"
+
+    def clean(self):
+        super().clean()
+        if self.stage == Stage.LEGAL_REVIEW and self.period_days is not None:
+            problem = review_period_problem(self.period_days, self.working_days)
+            if problem:
+                raise ValidationError({"period_days": problem})
 
 
 class TaskDeadline(models.Model):

@@ -31,6 +31,9 @@ def stage_periods() -> dict[str, Period]:
         for rule in rulebook.RULES
     }
     for override in StagePeriod.objects.all():
+        if override.stage == Stage.LEGAL_REVIEW and rulebook.review_period_problem(
+                override.period_days, override.working_days):
+            continue  # never under Art. 26's floor; the system check juece.E011 names the row
         periods[override.stage] = Period(override.period_days, override.working_days,
                                          override.extension_days,
                                          override.source or "deployment override")
