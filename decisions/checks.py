@@ -59,6 +59,25 @@ def every_stage_is_wired(app_configs=None, **kwargs):
     return errors
 
 
+@checks.register()
+def meeting_quorum_is_lawful(app_configs=None, **kwargs):
+    """settings.JUECE_MEETING_QUORUM is a fraction that may raise the quorum of more than half
+    (Art. 30 and the meeting rules), never lower it."""
+    from .records.meeting import configured_meeting_quorum
+
+    try:
+        quorum = configured_meeting_quorum()
+    except (ValueError, ZeroDivisionError) as error:
+        return [checks.Error(f"JUECE_MEETING_QUORUM is not a fraction between 0 and 1: {error}.",
+                             id="juece.E020")]
+    if quorum < rulebook.MEETING_QUORUM_MIN:
+        return [checks.Error(
+            f"JUECE_MEETING_QUORUM is {quorum}: a meeting of the decision organ needs more than "
+            f"half of its members (at least {rulebook.MEETING_QUORUM_MIN}); a deployment may "
+            "raise the quorum, not lower it.", id="juece.E020")]
+    return []
+
+
 @checks.register(checks.Tags.database)
 def review_period_is_lawful(app_configs=None, databases=None, **kwargs):
     """A deployment's own period for the legality review (a row the admin wrote, or one written

@@ -157,7 +157,20 @@ class Api:
         body.update(extra)
         return body
 
-    def meet(self, pk, head_decision="adopted", expect=200, **extra):
+    def adopt_opinions(self, pk):
+        """The lead unit says, for each expert opinion still pending, that it was adopted
+        (Art. 21): the package for the meeting needs it (Art. 29)."""
+        for opinion in self.decision(pk)["expert_opinions"]:
+            if opinion["adoption"] == "pending":
+                response = self.post(
+                    "drafter", f"/api/v1/decisions/{pk}/expert-opinions/{opinion['id']}/adoption/",
+                    {"adoption": "adopted", "reason": "意见合理，已采纳"})
+                assert response.status_code == 200, response.content
+
+    def meet(self, pk, head_decision="adopted", expect=200, adopt=True, **extra):
+        """The meeting, held today; expert opinions still pending are adopted first."""
+        if adopt:
+            self.adopt_opinions(pk)
         return self.complete("secretary", pk, "collective_decision",
                              self.meeting_body(head_decision, **extra), expect=expect)
 

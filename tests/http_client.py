@@ -155,10 +155,23 @@ class Office:
             "response": "已按审查意见修改；关于收费标准的意见，因已有上位法依据，未予采纳。"},
             expect=expect)
 
+    def adopt_opinions(self):
+        """On the decision page the lead unit says, for each expert opinion still pending, that
+        it was adopted (Art. 21): the package for the meeting needs it (Art. 29)."""
+        for opinion in self.decision.expert_opinions.filter(adoption="pending"):
+            url = DecisionFlow.instance.reverse(
+                "opinion_adoption", args=[self.decision.process_id, opinion.pk])
+            response = self.client("drafter").post(
+                url, {"adoption": "adopted", "reason": "意见合理，已采纳"})
+            assert response.status_code == 302, _errors(response)
+        self.decision = refreshed(self.decision)
+
     def meet(self, head_decision="adopted", positions=None, head_reason="", attendees=None,
              expect=302, risk_acknowledged=True, absent=None, meeting_date=None):
         """The meeting, held today; a member not attending is absent, for the reason in
-        ``absent`` (by login) or a business trip."""
+        ``absent`` (by login) or a business trip. Expert opinions still pending are adopted
+        first."""
+        self.adopt_opinions()
         members = attendees or ["member", "member2"]
         data = {"meeting_date": meeting_date or timezone.localdate().isoformat(),
                 "meeting_kind": "leadership",

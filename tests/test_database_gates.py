@@ -5,10 +5,17 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from decisions.models import DraftVersion, LegalReview, Meeting, MemberPositionRecord
+from decisions.models import (
+    DraftVersion,
+    LegalReview,
+    Meeting,
+    MeetingAbsence,
+    MemberPositionRecord,
+    Publication,
+)
 from decisions.records.drafts import draft_version_create
 
-from .factories import Journey
+from .factories import Journey, make_user
 
 pytestmark = pytest.mark.postgres
 
@@ -101,3 +108,27 @@ def test_head_decision_needs_every_attendee_position_at_commit(people):
                                             position="agree")
         raw("SET CONSTRAINTS ALL IMMEDIATE")
     assert Meeting.objects.count() == 1
+
+
+def test_an_absence_cannot_be_rewritten(people):
+    journey = at_meeting(people)
+    third = make_user("member3", "member", "褚委员")
+    journey.meet("adopted", absent=[{"member": third, "reason": "出差"}])
+    absence = MeetingAbsence.objects.get()
+    with pytest.raises(IntegrityError, match="immutable"):
+        raw("UPDATE decisions_meetingabsence SET reason = '在会' WHERE id = %s", [absence.pk])
+    with pytest.raises(IntegrityError, match="immutable"):
+        raw("DELETE FROM decisions_meetingabsence WHERE id = %s", [absence.pk])
+
+
+def test_a_publication_is_bound_to_its_draft_version(people):
+    journey = at_meeting(people).meet("adopted")
+    version = journey.decision.current_version
+    fields = {"decision": journey.decision, "draft_version": version,
+              "draft_sha256": version.sha256, "published_on": datetime.date(2026, 5, 20),
+              "published_text": version.text, "adoption_explanation": "采纳",
+              "recorded_by": people["office"]}
+    for forged in ({"published_text": "另一个文本"}, {"draft_sha256": "0" * 64}):
+        with pytest.raises(IntegrityError, match="adopted draft"), transaction.atomic():
+            Publication.objects.create(**{**fields, **forged})
+    assert Publication.objects.create(**fields).draft_sha256 == version.sha256

@@ -16,7 +16,8 @@ EXPECTED = {
     "initiation": ["王起草"],
     "acceptance": ["李办公"],
     "public_participation": ["王起草"],
-    "expert_input": ["陈专家", "周专家"],
+    # The lead unit's word on each expert opinion's adoption (Art. 21) is an expert-input act.
+    "expert_input": ["陈专家", "周专家", "王起草"],
     "risk_assessment": ["吴评估"],
     "legal_review": ["张审查"],
     "revision": ["王起草"],
@@ -52,4 +53,5 @@ def test_the_summary_pdf_prints_those_handlers(people):
     handlers = dict(re.findall(r"(专家论证|风险评估|决策受理)：[^；]*；记录\d+条；"
                                r"经办人：([^；。]*?)"
                                r"(?=公众参与|专家论证|风险评估|合法性审查|修改完善|$)", text))
-    assert handlers == {"决策受理": "李办公", "专家论证": "陈专家、周专家", "风险评估": "吴评估"}
+    assert handlers == {"决策受理": "李办公", "专家论证": "陈专家、周专家、王起草",
+                        "风险评估": "吴评估"}

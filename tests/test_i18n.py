@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 import config.urls  # noqa: F401  (builds the site's URL patterns, so flow nodes can reverse)
 from decisions.models import Decision
@@ -197,7 +197,10 @@ def journey_pages(people) -> Pages:
     journey.meet("adopted")
     publication = pages.task("publication", journey, "publication", "office")
     pages.post("publication recorded", "office", task_url(publication), {
-        "published_on": "2026-05-20", "published_text": journey.decision.current_version.text,
+        "published_on": timezone.localdate().isoformat(),
+        "party_report_on": timezone.localdate().isoformat(),
+        "party_report_ref": "季家委请〔2026〕12号",
+        "published_text": journey.decision.current_version.text,
         "adoption_explanation": "采纳了村民关于增加收运频次的意见。"}, "default language")
     assert Decision.objects.get(pk=journey.decision.pk).stage == Stage.ARCHIVED
 

@@ -91,7 +91,7 @@ def test_the_reviewer_is_told_when_his_review_opens(people):
 @time_machine.travel(MONDAY, tick=False)
 def test_a_review_outcome_tells_the_drafter_and_the_office_once(people):
     office2 = make_user("office2", "office", "周办公")
-    journey = Journey(people).submit().accept().participate()
+    journey = Journey(people, exploratory_reform=True).submit().accept().participate()
     before = {u: len(notices(u)) for u in (people["drafter"], people["office"], office2)}
     journey.review("unlawful")
     review = journey.decision.reviews.get()
@@ -155,7 +155,7 @@ def test_a_meetings_decision_tells_the_drafter_the_office_and_the_members(people
     for user in (people["drafter"], people["office"], people["member"], people["member2"]):
         [notice] = notices(user, "meeting:")
         assert notice.event == f"meeting:{meeting.pk}"
-        assert notice.message == ("2026-05-10召开的领导班子会议对"
+        assert notice.message == ("2026-03-02召开的领导班子会议对"
                                   "“季家镇农村人居环境整治三年行动方案”作出决定：通过。")
     assert notices(people["secretary"], "meeting:") == []
 

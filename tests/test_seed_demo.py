@@ -9,7 +9,14 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decisions.models import AuditEvent, Decision, DraftVersion, Notification, Publication
+from decisions.models import (
+    AuditEvent,
+    Decision,
+    DraftVersion,
+    Meeting,
+    Notification,
+    Publication,
+)
 from decisions.rulebook import CONSULTATION_STAGES, HeadDecision, ReviewOutcome, Role, Stage
 from decisions.stage_tasks.open import open_tasks
 from workflows.demo import DEMO_PASSWORD, DEMO_USERS
@@ -65,6 +72,28 @@ class TestTheDemoBuiltOnce:
         assert {"adopted", "not_adopted", "revise", "deferred"} <= head_decisions
         assert Decision.objects.filter(returns__isnull=False).exists()
         assert Decision.objects.filter(risk_assessments__controllable=False).exists()
+
+    def test_every_meeting_and_publication_meets_arts_29_to_32(self, seeded):
+        """Issue 10: the package complete, every member present or absent for a reason with
+        more than half present, the adopted text published after the report to the Party
+        committee (Arts. 29-32)."""
+        members = set(get_user_model().objects.filter(groups__name=Role.MEMBER, is_active=True))
+        meetings = Meeting.objects.prefetch_related("attendees", "absences__member")
+        assert any(m.absences.all() for m in meetings)
+        for meeting in meetings:
+            present = set(meeting.attendees.all())
+            away = {a.member for a in meeting.absences.all()}
+            assert present | away == members and not present & away, meeting.decision.title
+            assert len(present) * 2 > len(members), meeting.decision.title
+            assert all(a.reason for a in meeting.absences.all())
+            assert not meeting.decision.expert_opinions.filter(adoption="pending").exists()
+        publications = Publication.objects.select_related("draft_version")
+        assert publications
+        for publication in publications:
+            assert publication.party_report_ref, publication.decision.title
+            assert publication.party_report_on <= publication.published_on
+            assert publication.draft_sha256 == publication.draft_version.sha256
+            assert publication.published_text == publication.draft_version.text
 
     def test_every_act_is_attributed(self, seeded):
         assert not AuditEvent.objects.filter(actor__isnull=True).exists()

@@ -105,6 +105,12 @@ class ProposeView(StageFormView):
             add_errors(form, error)
             process.delete()
             return self.form_invalid(form)
+        except StatutoryGateError as error:
+            self.gate_refused(form, error)
+            process.delete()
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
         finish_task(self.activation, acting_user=self.request.user)
         messages.success(self.request, self.success_message, fail_silently=True)
         return redirect(self.decision_url())
@@ -119,7 +125,8 @@ class InitiationView(StageFormView):
         initial = {field: getattr(decision, field) for field in (
             "title", "proposal_source", "lead_unit", "problem", "plan", "necessity",
             "alternatives", "needs_public_participation", "needs_expert_input",
-            "needs_risk_assessment")}
+            "needs_risk_assessment", "exploratory_reform", "participation_skip_ground",
+            "participation_skip_basis")}
         initial["legal_basis"] = "\n".join(decision.legal_basis)
         for skip in decision.stage_skips.all():
             initial[f"skip_{skip.stage}"] = skip.reason
@@ -134,6 +141,20 @@ class AcceptanceView(StageFormView):
 
     def get_initial(self):
         return {"lead_unit": self.decision.lead_unit, "outcome": "accept"}
+
+    def get_form_kwargs(self):
+        """The confirmation of the ground for leaving out public participation (Art. 14) is
+        asked only where it is left out."""
+        return {**super().get_form_kwargs(),
+                "participation_skipped": not self.decision.needs_public_participation}
+
+    def stage_context(self):
+        decision = self.decision
+        if decision.needs_public_participation:
+            return {}
+        return {"participation_skip": {
+            "ground": decision.get_participation_skip_ground_display(),
+            "basis": decision.participation_skip_basis}}
 
     def perform(self, form):
         self.run(commands.Acceptance.from_data(form.cleaned_data))
@@ -222,13 +243,27 @@ class RevisionView(StageFormView):
 class MeetingView(StageFormView):
     form_class = forms.MeetingForm
 
+    def get_form_kwargs(self):
+        """The record that the stated legal risk was put to the meeting is asked only after a
+        review that stated one (Art. 25 para. 2)."""
+        return {**super().get_form_kwargs(),
+                "risk_stated": bool(selectors.stated_legal_risk(self.decision))}
+
     def stage_context(self):
         """What the meeting decides on, read-only above the record (Arts. 28-29)."""
         return {"meeting_review": selectors.latest_review(self.decision),
-                "meeting_review_problem": selectors.review_gate_problem(self.decision)}
+                "meeting_review_problem": selectors.review_gate_problem(self.decision),
+                "meeting_package_missing": selectors.meeting_package_missing(self.decision)}
+
+    #: The field beside which a gate's refusal is shown (it is in the summary on top too).
+    GATE_FIELDS = {"meeting_date_invalid": "meeting_date", "quorum_not_met": "attendees"}
 
     def gate_refused(self, form, error):
-        """Art. 30: a missing position is named beside each silent member's field."""
+        """Art. 30: a missing position is named beside each silent member's field; a date or
+        a quorum refused, beside the date or the attendance."""
+        if error.code in self.GATE_FIELDS:
+            form.add_error(self.GATE_FIELDS[error.code], error.message)
+            return
         silent = form.silent_attendees() if error.code == "positions_missing" else []
         for member in silent:
             name = display_name(member)
@@ -240,14 +275,32 @@ class MeetingView(StageFormView):
 
     def perform(self, form):
         self.run(commands.Meeting.from_data({**form.cleaned_data,
-                                             "positions": form.positions()}))
+                                             "positions": form.positions(),
+                                             "absent": form.absences()}))
 
 
 class PublicationView(StageFormView):
     form_class = forms.PublicationForm
 
+    #: The field beside which a gate's refusal is shown (it is in the summary on top too).
+    GATE_FIELDS = {"party_report_missing": "party_report_on",
+                   "publication_date_invalid": "published_on",
+                   "published_text_not_adopted": "published_text"}
+
     def get_initial(self):
-        return {"published_text": self.decision.current_version.text}
+        adopted = selectors.adopted_meeting(self.decision)
+        version = adopted.draft_version if adopted else self.decision.current_version
+        return {"published_text": version.text}
+
+    def stage_context(self):
+        """The meeting that adopted the decision, and the version it adopted (Arts. 30, 32)."""
+        return {"adopted_meeting": selectors.adopted_meeting(self.decision)}
+
+    def gate_refused(self, form, error):
+        if error.code in self.GATE_FIELDS:
+            form.add_error(self.GATE_FIELDS[error.code], error.message)
+            return
+        super().gate_refused(form, error)
 
     def perform(self, form):
         self.run(commands.Publication.from_data(form.cleaned_data))

@@ -150,6 +150,11 @@ JUECE_REMINDER_SWEEP_SECONDS = int(os.environ.get("JUECE_REMINDER_SWEEP_SECONDS"
 JUECE_REMINDER_MAX_ATTEMPTS = int(os.environ.get("JUECE_REMINDER_MAX_ATTEMPTS", "50"))
 JUECE_SITE_URL = os.environ.get("JUECE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The quorum of a meeting of the decision organ (Art. 30 and the meeting rules): the meeting counts
+# only when more than this fraction of the organ's members attend. "1/2" (more than half) is the
+# least; a deployment's own rules may raise it, e.g. "2/3".
+JUECE_MEETING_QUORUM = os.environ.get("JUECE_MEETING_QUORUM", "1/2")
+
 # The audit chain's daily head digest (audit_export_head): files to print, seal and hand over.
 JUECE_AUDIT_DIGEST_DIR = Path(os.environ.get("JUECE_AUDIT_DIGEST_DIR",
                                              BASE_DIR / "audit-digests"))

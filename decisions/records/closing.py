@@ -1,4 +1,5 @@
-"""Arts. 32-33: publication of an adopted decision, and the archive."""
+"""Arts. 31-33: the report to the Party committee and the publication of an adopted decision,
+and the archive."""
 
 import datetime
 
@@ -15,10 +16,23 @@ from ..rulebook import DecisionStatus, HeadDecision, Stage
 from ._common import locked, raise_if, require_open, require_text
 
 
+def _plain(text) -> str:
+    """A text as compared for sameness: line ends as a browser's form or the API send them."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 @transaction.atomic
-def decision_publish(*, decision: Decision, published_on: datetime.date, published_text: str,
-                     adoption_explanation: str, acting_user, task=None) -> Publication:
-    """The office publishes the adopted decision and explains how opinions were adopted."""
+def decision_publish(*, decision: Decision, published_on: datetime.date,
+                     adoption_explanation: str, published_text: str = "",
+                     party_report_on: datetime.date | None = None, party_report_ref: str = "",
+                     acting_user, task=None) -> Publication:
+    """The office publishes the adopted decision and explains how opinions were adopted.
+
+    What is published is the draft version the meeting adopted, bound by its SHA-256: the text
+    may be left out (that version's text is published) and, when given, must be that text. The
+    decision was reported to the Party committee before it is issued (Art. 31), and it is
+    published on or after the day of the meeting that adopted it (Art. 32).
+    """
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.PUBLICATION, decision)
@@ -31,14 +45,40 @@ def decision_publish(*, decision: Decision, published_on: datetime.date, publish
     errors: dict = {}
     if not isinstance(published_on, datetime.date):
         errors["published_on"] = [_("Give the date of publication.")]
-    require_text(errors, "published_text", published_text, _("The published text"))
+    if party_report_on is not None and not isinstance(party_report_on, datetime.date):
+        errors["party_report_on"] = [_("Give the date of the report to the Party committee.")]
     require_text(errors, "adoption_explanation", adoption_explanation,
                  _("The explanation of how opinions were adopted"))
     raise_if(errors)
+
+    adopted = meeting.draft_version
+    given = _plain(published_text)
+    if given and given != _plain(adopted.text):
+        raise StatutoryGateError("published_text_not_adopted", _(
+            "The text given is not the draft the meeting of %(date)s adopted (version %(n)d): "
+            "the published decision is the adopted draft, word for word. Leave the text out "
+            "to publish the adopted version.")
+            % {"date": meeting.meeting_date.isoformat(), "n": adopted.number})
+    if published_on < meeting.meeting_date:
+        raise StatutoryGateError("publication_date_invalid", _(
+            "Published on %(date)s, before the meeting of %(meeting)s that adopted the decision: "
+            "only an adopted decision is published (Arts. 30, 32).")
+            % {"date": published_on.isoformat(), "meeting": meeting.meeting_date.isoformat()})
+    reference = (party_report_ref or "").strip()
+    if party_report_on is None or not reference:
+        raise StatutoryGateError("party_report_missing", _(
+            "Before it is issued, the decision is reported to the Party committee at the same "
+            "level (Art. 31): record the date and the reference of the report."))
+    if party_report_on > published_on:
+        raise StatutoryGateError("party_report_missing", _(
+            "The report to the Party committee is dated %(report)s, after the publication on "
+            "%(date)s: the decision is reported before it is issued (Art. 31).")
+            % {"report": party_report_on.isoformat(), "date": published_on.isoformat()})
     publication = Publication.objects.create(
-        decision=decision, draft_version=meeting.draft_version, published_on=published_on,
-        published_text=published_text.strip(), adoption_explanation=adoption_explanation.strip(),
-        recorded_by=acting_user,
+        decision=decision, draft_version=adopted, draft_sha256=adopted.sha256,
+        published_on=published_on, published_text=adopted.text,
+        adoption_explanation=adoption_explanation.strip(), party_report_on=party_report_on,
+        party_report_ref=reference, recorded_by=acting_user,
     )
     decision.status = DecisionStatus.PUBLISHED
     decision.save(update_fields=["status", "updated_at"])

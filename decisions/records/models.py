@@ -422,15 +422,45 @@ class MemberPositionRecord(ImmutableRecord):
         return f"{self.member_id}: {self.get_position_display()}"
 
 
+class MeetingAbsence(ImmutableRecord):
+    """Art. 30 and the meeting rules: a member of the decision organ who did not attend, and
+    why; with the attendees, every member of the organ is accounted for."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="absences")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason for absence"))
+
+    class Meta:
+        verbose_name = _("member's absence")
+        verbose_name_plural = _("members' absences")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_absence_per_member"),
+            models.CheckConstraint(condition=~Q(reason=""), name="absence_reason_required"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.reason[:40]}"
+
+
 class Publication(ImmutableRecord):
-    """Art. 32: the published text, and how public and expert opinions were adopted."""
+    """Art. 32: the published text, and how public and expert opinions were adopted; Art. 31:
+    when and under which reference the decision was reported to the Party committee."""
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT,
                                     related_name="publication")
     draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    #: The SHA-256 of the adopted draft version, whose text is the published text.
+    draft_sha256 = models.CharField(_("SHA-256 of the adopted draft"), max_length=64,
+                                    blank=True, default="")
     published_on = models.DateField(_("published on"))
     published_text = models.TextField(_("published text"))
     adoption_explanation = models.TextField(_("explanation of how opinions were adopted"))
+    #: Art. 31; empty on publications recorded before the report was recorded (issue 10).
+    party_report_on = models.DateField(_("reported to the Party committee on"), null=True,
+                                       blank=True)
+    party_report_ref = models.CharField(_("reference of the report to the Party committee"),
+                                        max_length=200, blank=True, default="")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

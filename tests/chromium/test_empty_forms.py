@@ -147,5 +147,5 @@ def test_every_stage_form_submitted_empty(person, people):
 
     open_task(office, title, queue=True)
     submit_empty(office, "publication", {
-        "published_on": "公布日期", "published_text": "公布文本",
-        "adoption_explanation": "公众意见和专家意见的采纳情况"})
+        "party_report_on": "向党委请示报告日期", "party_report_ref": "向党委请示报告文号",
+        "published_on": "公布日期", "adoption_explanation": "公众意见和专家意见的采纳情况"})

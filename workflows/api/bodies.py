@@ -26,6 +26,14 @@ from decisions.rulebook import (
 from .fields import Text, Username
 
 
+class DisagreementBody(serializers.Serializer):
+    """Art. 13: a disagreement with another unit that consultation did not resolve."""
+
+    issue = Text(max_length=5000, help_text="The main issue in dispute.")
+    positions = Text(max_length=20000, help_text="The units' opinions, each side's position.")
+    reasons = Text(max_length=20000, help_text="The lead unit's opinion, reasons and basis.")
+
+
 class ProposalBody(serializers.Serializer):
     title = Text(max_length=200)
     proposal_source = serializers.ChoiceField(choices=ProposalSource.values)
@@ -52,6 +60,11 @@ class ProposalBody(serializers.Serializer):
     participation_skip_basis = Text(
         max_length=2000, required=False, allow_blank=True, default="",
         help_text="The law that bars disclosure; required with the ground (400 without it).")
+    disagreements = DisagreementBody(
+        many=True, required=False, default=list, max_length=50,
+        help_text="Disagreements between units not resolved by consultation (Art. 13), each "
+                  "with its issue, the units' positions and the lead unit's reasons; all three "
+                  "are required.")
     skip_reasons = serializers.DictField(
         child=Text(max_length=2000, allow_blank=True), required=False, default=dict,
         help_text="Why a consultation stage is not needed, by stage: "

@@ -27,13 +27,13 @@ NOT_NEEDED = "不需要"
 
 
 def proposal(title, lead_unit, source, problem, basis, plan, necessity, articles, *,
-             public=True, experts=False, risk=False, skip=None):
+             public=True, experts=False, risk=False, skip=None, exploratory=False):
     return {
         "title": title, "lead_unit": lead_unit, "proposal_source": source, "problem": problem,
         "legal_basis": basis, "plan": plan, "necessity": necessity,
         "draft_text": "\n".join(articles), "needs_public_participation": public,
         "needs_expert_input": experts, "needs_risk_assessment": risk,
-        "skip_reasons": skip or {},
+        "exploratory_reform": exploratory, "skip_reasons": skip or {},
     }
 
 
@@ -75,7 +75,8 @@ def conflict_mediation(people, ago):
     d.meet(HeadDecision.ADOPTED,
            positions={"member1": AGREE, "member2": AGREE, "member3": AGREE})
     yield ago(110)
-    d.publish(explanation="采纳了公示调解员名单的意见；律师参与调解的意见部分采纳。")
+    d.publish(explanation="采纳了公示调解员名单的意见；律师参与调解的意见部分采纳。",
+              reported_on=ago(113), report_ref="季家委请〔2025〕21号")
 
 
 def market_stalls(people, ago):
@@ -97,6 +98,8 @@ def market_stalls(people, ago):
     d.accept(experts=["expert2"])
     yield ago(210)
     d.expert_opinion("expert2", "方案总体可行，建议租期与市场改造贷款期限衔接。")
+    yield ago(205)
+    d.adopt_opinion("expert2", "adopted", "租期定为两年，与改造贷款期限衔接。")
     yield ago(192)
     d.participate(method="online", opened=ago(222), days=30, comments=[
         comment("商户王某", "希望老商户有优先续租权。", "not_adopted", "与公开竞价原则不符。"),
@@ -121,7 +124,8 @@ def market_stalls(people, ago):
         "member1": AGREE, "member2": AGREE,
         "member3": ("disagree", "担心老商户失去摊位引发上访，建议设过渡期。")})
     yield ago(155)
-    d.publish(explanation="采纳了设置公平秤的意见；老商户优先续租的意见未采纳，理由已公开。")
+    d.publish(explanation="采纳了设置公平秤的意见；老商户优先续租的意见未采纳，理由已公开。",
+              reported_on=ago(158), report_ref="季家委请〔2025〕17号")
 
 
 def market_relocation(people, ago):
@@ -167,13 +171,19 @@ def farmland(people, ago):
         "必要：保障粮食安全；可行：已列入区级项目库。",
         ["第一条 建设高标准农田3000亩。",
          "第二条 建成后由村集体经济组织与社会资本合作管护。"],
-        experts=True, skip={"risk_assessment": "项目不涉及征地拆迁"}))
+        experts=True, skip={"risk_assessment": "项目不涉及征地拆迁"},
+        # Art. 25 para. 2: social capital in the upkeep after construction is an exploratory
+        # reform on which the state has no clear rule; only such a draft may be found lawful
+        # with the legal risk stated.
+        exploratory=True))
     yield ago(94)
     d.submit()
     yield ago(91)
     d.accept(experts=["expert"])
     yield ago(75)
     d.expert_opinion("expert", "灌排设计标准可行，建议增加田间道路。")
+    yield ago(70)
+    d.adopt_opinion("expert", "adopted", "已在工程设计中增加田间道路。")
     yield ago(58)
     d.participate(method="symposium", opened=ago(88), days=30, comments=[
         comment("宝林村村民代表", "希望渠系建到田间地头。", "adopted", "已纳入工程设计。"),
@@ -183,7 +193,7 @@ def farmland(people, ago):
              risk_statement="社会资本参与建后管护属于探索性做法，国家尚无明确规定，"
                             "合作协议须明确土地用途不得改变。")
     yield ago(8)
-    d.meet(HeadDecision.ADOPTED,
+    d.meet(HeadDecision.ADOPTED, risk_acknowledged=True,
            positions={"member1": AGREE, "member2": AGREE, "member3": AGREE})
 
 
@@ -240,7 +250,8 @@ def street_lights(people, ago):
     yield ago(12)
     d.meet(HeadDecision.DEFERRED,
            head_reason="资金来源待区财政局批复后再议。",
-           positions={"member1": AGREE, "member2": AGREE, "member3": ("abstain", "")})
+           positions={"member1": AGREE, "member2": AGREE},
+           absent={"member3": "参加区级培训，请假"})
 
 
 def livelihood_projects(people, ago):
