@@ -58,8 +58,8 @@ def test_unlawful_revised_lawful_adopted(people):
 
 def test_returned_for_more_material(people):
     office = Office(people)
-    office.propose()
-    office.submit()
+    office.propose(exploratory_reform=True)
+    office.submit(exploratory_reform="on")
     office.accept()
     office.participate()
     office.review("returned")
@@ -114,9 +114,12 @@ def test_head_revise_loops_through_review_and_deferred_waits(people):
 def test_risk_not_controllable_goes_to_revision_then_back_to_risk(people):
     office = Office(people)
     office.propose(needs_public_participation=False, needs_risk_assessment=True,
-                   skip_reasons={"public_participation": "仅涉及内部管理", "expert_input": "无"})
-    office.submit(skip_public_participation="仅涉及内部管理", needs_public_participation="",
-                  needs_risk_assessment="on")
+                   participation_skip_ground="not_disclosable",
+                   participation_skip_basis="《中华人民共和国保守国家秘密法》第十三条",
+                   skip_reasons={"expert_input": "无"})
+    office.submit(participation_skip_ground="not_disclosable",
+                  participation_skip_basis="《中华人民共和国保守国家秘密法》第十三条",
+                  needs_public_participation="", needs_risk_assessment="on")
     office.accept(risk_assessor="risk_assessor")
     assert office.decision.stage == Stage.RISK_ASSESSMENT
     office.assess_risk(controllable=False)

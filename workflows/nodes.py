@@ -39,7 +39,7 @@ class StageView(flow.View):
             return False
         named = (task.data or {}).get("expert")
         if named is not None and named != user.pk:
-            return False  # Art. 20: each expert writes and signs his own opinion
+            return False  # Art. 19 para. 2: each expert writes and signs his own opinion
         return permissions.can_act(user, self.stage, decision_of_task(task))
 
     def can_execute(self, user, task):

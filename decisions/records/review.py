@@ -51,6 +51,12 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
     if decision.reviews.filter(draft_version=current).exists():
         raise StatutoryGateError("task_not_open",
                                  _("This draft version has already been reviewed."))
+    if outcome == ReviewOutcome.LAWFUL_WITH_RISK and not decision.exploratory_reform:
+        raise StatutoryGateError(
+            "lawful_with_risk_not_exploratory",
+            _("“Lawful, with the legal risk stated” is only for an exploratory reform on which "
+              "the state has no clear rule, declared as such in the proposal (Art. 25 para. 2). "
+              "This decision is not declared one: find the draft lawful, or not lawful."))
     errors: dict = {}
     if outcome not in ReviewOutcome.values:
         errors["outcome"] = [_("Choose the outcome of the review.")]
@@ -58,7 +64,7 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
     require_text(errors, "opinion_procedure", opinion_procedure, _("The opinion on procedure"))
     require_text(errors, "opinion_content", opinion_content, _("The opinion on content"))
     if outcome == ReviewOutcome.LAWFUL_WITH_RISK and not (risk_statement or "").strip():
-        errors["risk_statement"] = [_("State the legal risk explicitly (Art. 28).")]
+        errors["risk_statement"] = [_("State the legal risk explicitly (Art. 25 para. 2).")]
     if bool((counsel or "").strip()) != bool((counsel_opinion or "").strip()):
         errors["counsel_opinion"] = [_("Give both outside counsel's name and the opinion, or "
                                        "neither.")]
@@ -112,7 +118,8 @@ def decision_revise(*, decision: Decision, draft_text: str, response: str, attac
                     acting_user, task=None) -> DraftVersion:
     """The lead unit revises per the opinion and says why where it does not adopt a point.
 
-    A new version invalidates every review of an earlier one (Art. 28).
+    A new version invalidates every review of an earlier one: the review is of the draft the
+    organ discusses (Arts. 25, 28).
     """
     decision = locked(decision)
     require_open(decision)

@@ -105,6 +105,10 @@ class DecisionSerializer(serializers.ModelSerializer):
     current_version = VersionSerializer(allow_null=True)
     open_tasks = serializers.SerializerMethodField()
     drafter = serializers.SerializerMethodField()
+    participation_skip_confirmed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True,
+        help_text="The login of the office's member who confirmed, at acceptance, the ground "
+                  "for leaving out public participation (Art. 14); null where it is held.")
     expert_opinions = ExpertOpinionSerializer(many=True, read_only=True, help_text=(
         "The signed expert opinions, oldest first, each with its adoption."))
 
@@ -113,8 +117,10 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "stage", "status", "current_version", "open_tasks",
                   "proposal_source", "lead_unit", "problem", "legal_basis", "plan", "necessity",
                   "alternatives", "needs_public_participation", "needs_expert_input",
-                  "needs_risk_assessment", "drafter", "expert_opinions", "accepted_at",
-                  "created_at", "updated_at"]
+                  "needs_risk_assessment", "exploratory_reform", "participation_skip_ground",
+                  "participation_skip_basis", "participation_skip_confirmed_by",
+                  "participation_skip_confirmed_at", "drafter", "expert_opinions",
+                  "accepted_at", "created_at", "updated_at"]
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_open_tasks(self, decision):
