@@ -4,6 +4,7 @@ Used by management commands (``seed_demo``) and by any other door into the proce
 views call the same services and ``finish_task``.
 """
 
+from contextlib import nullcontext
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
@@ -78,9 +79,11 @@ def withdraw_decision(decision, *, reason: str, acting_user):
 
     One transaction: a refused withdrawal leaves the flow as it was.
     """
-    with acting_as(acting_user), DecisionFlow.lock(decision.process_id), transaction.atomic():
-        if decision.process_id is not None:
-            _stop_run(decision.process_id)
+    run = decision.process_id
+    with acting_as(acting_user), (DecisionFlow.lock(run) if run is not None else nullcontext()), \
+            transaction.atomic():
+        if run is not None:
+            _stop_run(run)
         return services.decision_withdraw(decision=decision, reason=reason,
                                           acting_user=acting_user)
 
