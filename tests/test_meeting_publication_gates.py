@@ -275,8 +275,10 @@ def test_api_meeting_package(api):
     pk = api.to_review(**{**ALL_CONSULTATIONS, "needs_risk_assessment": False,
                           "skip_reasons": {"risk_assessment": "不涉及社会稳定风险"}})
     api.review(pk)
-    assert_refused(api.meet(pk, expect=409), "meeting_package_incomplete")
+    assert_refused(api.meet(pk, expect=409, adopt=False), "meeting_package_incomplete")
     assert not Meeting.objects.exists()
+    api.meet(pk)  # the expert opinion's adoption recorded first, through the API
+    assert Meeting.objects.get().decision_id == pk
 
 
 def test_api_publication_gates(api):
