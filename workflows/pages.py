@@ -160,85 +160,75 @@ def _open_task_rows(decision, open_tasks) -> list[dict]:
     return rows
 
 
-class OpinionAdoptionView(DecisionPageMixin, generic.View):
+class DecisionPageAction(DecisionPageMixin, generic.View):
+    """A button on the decision page: its small form, one service, then back to the page's
+    section with the outcome as a message (a refusal says why, and nothing is recorded)."""
+
+    flow_class = None
+    viewset = None
+    http_method_names = ["post"]
+    form_class = None  # the action's small form
+    section = ""
+    success_message = ""
+
+    def act(self, decision, **data) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        decision = self.get_decision()
+        form = self.form_class(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            self.act(decision, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except StatutoryGateError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, self.success_message)
+        return redirect(request.resolver_match.flow_viewset.reverse(
+            "process_detail", args=[decision.process_id]) + f"#{self.section}")
+
+
+class OpinionAdoptionView(DecisionPageAction):
     """The lead unit records the adoption of one expert opinion, from the decision page."""
 
-    flow_class = None
-    viewset = None
-    http_method_names = ["post"]
+    form_class = forms.OpinionAdoptionForm
+    section = "experts"
+    success_message = _("The adoption of the opinion is recorded.")
 
-    def post(self, request, *args, **kwargs):
-        decision = self.get_decision()
-        opinion = get_object_or_404(selectors.expert_opinions(decision), pk=kwargs["opinion_pk"])
-        form = forms.OpinionAdoptionForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            services.decision_record_opinion_adoption(
-                decision=decision, opinion=opinion, acting_user=request.user,
-                **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except StatutoryGateError as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The adoption of the opinion is recorded."))
-        return redirect(request.resolver_match.flow_viewset.reverse(
-            "process_detail", args=[decision.process_id]) + "#experts")
+    def act(self, decision, **data):
+        opinion = get_object_or_404(selectors.expert_opinions(decision),
+                                    pk=self.kwargs["opinion_pk"])
+        services.decision_record_opinion_adoption(decision=decision, opinion=opinion,
+                                                  acting_user=self.request.user, **data)
 
 
-class DeadlineChangeView(DecisionPageMixin, generic.View):
+class DeadlineChangeView(DecisionPageAction):
     """The office changes an open task's due date from the decision page, giving its reason."""
 
-    flow_class = None
-    viewset = None
-    http_method_names = ["post"]
+    form_class = forms.DeadlineChangeForm
+    section = "stage"
+    success_message = _("The due date is changed.")
 
-    def post(self, request, *args, **kwargs):
-        decision = self.get_decision()
-        deadline = get_object_or_404(selectors.deadlines(decision), pk=kwargs["deadline_pk"])
-        form = forms.DeadlineChangeForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            services.decision_change_deadline(deadline=deadline, acting_user=request.user,
-                                              **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except StatutoryGateError as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The due date is changed."))
-        return redirect(request.resolver_match.flow_viewset.reverse(
-            "process_detail", args=[decision.process_id]) + "#stage")
+    def act(self, decision, **data):
+        deadline = get_object_or_404(selectors.deadlines(decision), pk=self.kwargs["deadline_pk"])
+        services.decision_change_deadline(deadline=deadline, acting_user=self.request.user,
+                                          **data)
 
 
-class WithdrawView(DecisionPageMixin, generic.View):
+class WithdrawView(DecisionPageAction):
     """The drafter (before acceptance) or the office (before the head's decision) withdraws the
     decision from its page, giving the reason; the flow stops and the file is archived."""
 
-    flow_class = None
-    viewset = None
-    http_method_names = ["post"]
+    form_class = forms.WithdrawalForm
+    section = "stage"
+    success_message = _("The decision is withdrawn and archived.")
 
-    def post(self, request, *args, **kwargs):
-        decision = self.get_decision()
-        form = forms.WithdrawalForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            actions.withdraw_decision(decision, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        except StatutoryGateError as refusal:
-            messages.error(request, refusal.message)
-        else:
-            messages.success(request, _("The decision is withdrawn and archived."))
-        return redirect(request.resolver_match.flow_viewset.reverse(
-            "process_detail", args=[decision.process_id]) + "#stage")
+    def act(self, decision, **data):
+        actions.withdraw_decision(decision, acting_user=self.request.user, **data)
 
 
 class AttachmentDownloadView(DecisionPageMixin, generic.View):
