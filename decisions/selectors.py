@@ -38,6 +38,7 @@ from .rulebook import (
     HeadDecision,
     ReviewOutcome,
     Stage,
+    stage_rank,
 )
 from .stage_tasks.open import all_open_tasks, open_deadlines, open_tasks
 
@@ -412,6 +413,14 @@ def stage_tasks_visible_to(user) -> QuerySet[StageTask]:
 def decisions_by_process(process_ids) -> dict[int, Decision]:
     """The decisions carried by the workflow runs numbered ``process_ids``, by that number."""
     return {d.process_id: d for d in Decision.objects.filter(process_id__in=process_ids)}
+
+
+def stages_passed(decision: Decision) -> int:
+    """How many stages of the rulebook's order the procedure went through: a withdrawn decision
+    went through those before the stage it was withdrawn at, not through all of them."""
+    withdrawal = getattr(decision, "withdrawal", None) if decision.status == \
+        DecisionStatus.WITHDRAWN else None
+    return stage_rank(withdrawal.stage if withdrawal else decision.stage)
 
 
 def decision_by_process(process_pk: int) -> Decision | None:

@@ -204,3 +204,12 @@ def test_api_no_withdrawal_after_the_head_decided(api):
     assert response.status_code == 409
     assert response.json() == {"detail": response.json()["detail"],
                                "code": "withdrawal_not_allowed"}
+
+
+def test_the_stage_bar_of_a_withdrawn_decision_shows_how_far_it_went(people):
+    journey = Journey(people).submit()
+    _withdraw(journey, people["drafter"])
+    html = Office(people).client("drafter").get(decision_url(journey.decision)).content.decode()
+    bar = html[html.index('<ol class="juece-stages">'):]
+    bar = bar[:bar.index("</ol>")]
+    assert bar.count('class="done"') == 1  # initiation; it was withdrawn awaiting acceptance

@@ -23,7 +23,7 @@ from decisions.audit.refusals import record_refusal
 from decisions.calendar.working import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
-from decisions.rulebook import RULES, Stage, stage_rank
+from decisions.rulebook import RULES, Stage
 
 from . import actions, forms, queues
 from .deadline_display import deadline_of, state_badge
@@ -128,7 +128,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             deadline_form=forms.DeadlineChangeForm(auto_id=False),
             done_tasks=[{"task": t, "title": step_title(t)} for t in tasks if not t.is_open],
             rules=RULES,
-            stage_rank=stage_rank(decision.stage),
+            stage_rank=selectors.stages_passed(decision),
             flow_viewset=self.request.resolver_match.flow_viewset,
             may_withdraw=(permissions.may_withdraw(self.request.user, decision)
                           and selectors.withdrawal_problem(decision) is None),
