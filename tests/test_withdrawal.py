@@ -213,3 +213,15 @@ def test_the_stage_bar_of_a_withdrawn_decision_shows_how_far_it_went(people):
     bar = html[html.index('<ol class="juece-stages">'):]
     bar = bar[:bar.index("</ol>")]
     assert bar.count('class="done"') == 1  # initiation; it was withdrawn awaiting acceptance
+
+
+def test_the_office_s_withdrawal_is_told_to_the_drafter_with_its_reason(people):
+    from decisions.models import Notification
+
+    journey = Journey(people).submit().accept()
+    _withdraw(journey, people["office"], reason="上级政策调整")
+    [notice] = Notification.objects.filter(user=people["drafter"], event__startswith="withdrawal:")
+    assert notice.message == ("办公室已撤回决策“季家镇农村人居环境整治三年行动方案”。"
+                              "理由：上级政策调整。")
+    assert not Notification.objects.filter(user=people["office"],
+                                           event__startswith="withdrawal:").exists()

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors
 from ..audit import audit_record
+from ..deadlines.notices import clause, in_language, notify
 from ..deadlines.services import deadlines_sync
 from ..errors import StatutoryGateError
+from ..links import decision_link
 from ..models import Decision, Withdrawal
 from ..rulebook import DecisionStatus, Stage
 from ..stage_tasks.open import open_tasks
@@ -51,4 +53,15 @@ def decision_withdraw(*, decision: Decision, reason: str, acting_user, task=None
                         "reason": record.reason})
     deadlines_sync(decision, acting_user=acting_user)
     permissions.revoke_ended_grants(decision, acting_user=acting_user, task=task)
+    _tell_the_drafter(decision, record, acting_user)
     return record
+
+
+def _tell_the_drafter(decision: Decision, record: Withdrawal, acting_user) -> None:
+    """The office's withdrawal is told to the drafter whose proposal it was (his own needs no
+    notice), with the office's reason."""
+    notify(users=[decision.drafter], decision=decision, event=f"withdrawal:{record.pk}",
+           url=decision_link(decision), acting_user=acting_user,
+           message=in_language(lambda: _(
+               "The office withdrew the decision “%(title)s”. Reason: %(reason)s.") % {
+                   "title": decision.title, "reason": clause(record.reason)}))
