@@ -206,3 +206,15 @@ def _errors(response) -> str:
                      "|vf-field__error")
     found = re.findall(rf'class="[^"]*(?:{error_classes})[^"]*"[^>]*>(.*?)</', content, re.S)
     return f"status {response.status_code}; errors: {found or content[:1500]}"
+
+
+def http_at_meeting(people) -> Office:
+    """A decision taken through the pages up to its meeting: proposed, accepted, consulted,
+    found lawful."""
+    office = Office(people)
+    office.propose()
+    office.submit()
+    office.accept()
+    office.participate()
+    office.review("lawful")
+    return office

@@ -13,7 +13,7 @@ from decisions.records.drafts import draft_version_create
 from decisions.rulebook import Stage
 
 from .factories import Journey, open_task
-from .http_client import Office
+from .http_client import Office, http_at_meeting
 
 
 def at_meeting(people, **overrides) -> Journey:
@@ -195,16 +195,6 @@ def test_archived_decision_is_read_only(people):
 
 
 # Through HTTP
-
-
-def http_at_meeting(people) -> Office:
-    office = Office(people)
-    office.propose()
-    office.submit()
-    office.accept()
-    office.participate()
-    office.review("lawful")
-    return office
 
 
 def test_http_review_of_a_stale_version_is_refused(people):

@@ -16,7 +16,7 @@ from decisions.models import Decision, Meeting, MeetingAbsence, Publication, Pub
 from decisions.rulebook import Stage
 
 from .factories import PARTY_REPORT_REF, Journey, make_user
-from .http_client import Office
+from .http_client import http_at_meeting
 
 DAY = datetime.timedelta(days=1)
 
@@ -310,16 +310,6 @@ def task_complete_url(api, pk) -> str:
 
 
 # On the page
-
-
-def http_at_meeting(people) -> Office:
-    office = Office(people)
-    office.propose()
-    office.submit()
-    office.accept()
-    office.participate()
-    office.review("lawful")
-    return office
 
 
 def test_page_lists_every_member_and_asks_the_reason_of_an_absence(people):
