@@ -94,12 +94,20 @@ class ProposalSource(models.TextChoices):
 
 
 class ParticipationMethod(models.TextChoices):
+    """Art. 14: the ways the lead unit hears the public, one per consultation; a decision may
+    hold several. ``online`` is the open consultation of the public (向社会公开征求意见, Art. 15)
+    whatever its channel."""
+
     WRITTEN = "written", _("Written consultation")
     ONLINE = "online", _("Open online consultation")
     SYMPOSIUM = "symposium", _("Symposium")
     HEARING = "hearing", _("Hearing")
     SURVEY = "survey", _("Survey")
     COURTYARD = "courtyard", _("Courtyard meeting")
+    FIELD_VISIT = "field_visit", _("Field visit")
+    OPINION_POLL = "opinion_poll", _("Opinion poll")
+    VILLAGE_MEETING = "village_meeting", _("Village meeting")
+    OTHER = "other", _("Other")
 
 
 class ParticipationSkipGround(models.TextChoices):
@@ -127,6 +135,12 @@ MEETING_QUORUM_MIN = Fraction(1, 2)
 
 #: Art. 15: an open consultation window is generally at least 30 days.
 PUBLIC_CONSULTATION_MIN_DAYS = 30
+#: Art. 15: the methods that are an open consultation of the public, to which the 30 days
+#: apply; a written consultation of units, a meeting, a survey or a hearing is dated by its day
+#: or its own window.
+PUBLIC_CONSULTATION_METHODS = frozenset({ParticipationMethod.ONLINE})
+#: Art. 16 para. 3: a hearing's materials reach its participants at least 7 days before it.
+HEARING_MATERIALS_MIN_DAYS = 7
 #: Art. 26: the legality reviewer is generally given at least 7 working days.
 LEGAL_REVIEW_MIN_WORKING_DAYS = 7
 #: Local rule: the reviewer's own limit may be extended once, by at most this many working days.

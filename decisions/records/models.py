@@ -212,24 +212,42 @@ class DraftAttachment(ImmutableRecord):
 
 
 class PublicParticipation(models.Model):
-    """Arts. 14-18: how the public was consulted, and for how long."""
+    """Arts. 14-18: one consultation of the public: its method, channel and notice, its window
+    (or its day), and for a hearing its date, when its materials reached the participants and
+    that they confirmed and signed its record. A decision may hold several."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
                                  related_name="participations")
     draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(_("method"), max_length=20, choices=ParticipationMethod.choices)
+    channel = models.CharField(_("channel"), max_length=200, blank=True, default="",
+                               help_text=_("Where or how it was published or held, e.g. the "
+                                           "government website, the village notice board."))
+    notice = models.TextField(_("notice"), blank=True, default="",
+                              help_text=_("The notice given: time, place, how to comment."))
     window_start = models.DateField(_("window opens"))
     window_end = models.DateField(_("window closes"))
     shortening_reason = models.TextField(_("reason for a window under 30 days"), blank=True)
+    hearing_on = models.DateField(_("hearing held on"), null=True, blank=True)
+    materials_sent_on = models.DateField(_("hearing materials sent to participants on"),
+                                         null=True, blank=True)
+    record_confirmed = models.BooleanField(
+        _("participants confirmed and signed the hearing record"), default=False)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("public participation")
         verbose_name_plural = _("public participation")
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(window_end__gte=models.F("window_start")),
                                    name="participation_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(hearing_on__isnull=True) | Q(
+                    hearing_on__gte=models.F("window_start"),
+                    hearing_on__lte=models.F("window_end")),
+                name="participation_hearing_within_window"),
         ]
 
     def __str__(self):
