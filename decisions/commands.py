@@ -110,13 +110,19 @@ class Acceptance(StageInput):
 
 @dataclass(kw_only=True)
 class PublicParticipation(StageInput):
-    """Arts. 14-17: how the public was consulted, and each comment with its adoption."""
+    """Arts. 14-18: how the public was consulted, and each comment with its adoption.
+
+    One consultation by its fields, or several as ``consultations``: each a dict of its
+    method, channel, notice, window, shortening reason, for a hearing ``hearing_on``,
+    ``materials_sent_on`` and ``record_confirmed``, and its comments. ``None``: one
+    consultation, given by the fields above it."""
 
     method: str = ""
     window_start: datetime.date | None = None
     window_end: datetime.date | None = None
     shortening_reason: str = ""
     comments: list = field(default_factory=list)
+    consultations: list | None = None
 
     def run(self, *, decision, acting_user, task=None):
         return services.decision_record_participation(
@@ -241,7 +247,8 @@ INPUTS: dict[str, type[StageInput]] = {
 }
 
 #: The API's published name -> the command's field name, where they differ (the contract is
-#: binding). A name inside a list of objects (each public comment) is mapped there too.
+#: binding). A name inside a list of objects (each public comment, in each consultation) is
+#: mapped there too.
 API_NAMES: dict[str, dict[str, str]] = {
     Stage.PUBLIC_PARTICIPATION: {"adopted": "adoption"},
     Stage.LEGAL_REVIEW: {"opinion": "conclusion"},
@@ -262,9 +269,10 @@ def from_api(stage: str, body: Mapping) -> StageInput:
 
 
 def api_error(stage: str, error: ValidationError) -> ValidationError:
-    """The service's field errors under the API's published names."""
+    """The service's field errors under the API's published names (each part of the key of an
+    item's field, ``consultations.1.hearing_on``, mapped)."""
     if not hasattr(error, "error_dict"):
         return error
     published = {name: key for key, name in API_NAMES.get(stage, {}).items()}
-    return ValidationError({published.get(key, key): messages
-                            for key, messages in error.error_dict.items()})
+    return ValidationError({".".join(published.get(part, part) for part in key.split(".")):
+                            messages for key, messages in error.error_dict.items()})

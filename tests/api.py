@@ -115,7 +115,7 @@ class Api:
 
     def participate(self, pk):
         return self.complete("drafter", pk, "public_participation", {
-            "method": "online", "window_start": "2026-03-01", "window_end": "2026-03-30",
+            "method": "online", "window_start": "2025-12-01", "window_end": "2025-12-30",
             "comments": [{"source": "村民张某", "text": "建议增加收运频次", "adopted": True,
                           "reason": "合理"}]})
 

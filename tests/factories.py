@@ -97,7 +97,7 @@ class Journey:
             decision=self.decision, reason=reason, acting_user=self.people["office"], task=task))
 
     def participate(self):
-        start = datetime.date(2026, 3, 1)
+        start = datetime.date(2025, 12, 1)  # closed before any day a test travels to
         return self.run("public_participation", self.people["drafter"],
                         lambda task: services.decision_record_participation(
                             decision=self.decision, method="online", window_start=start,

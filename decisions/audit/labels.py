@@ -170,6 +170,12 @@ FIELD_LABELS = {
     "window_start": _("window opens"),
     "window_end": _("window closes"),
     "shortening_reason": _("reason for a window under 30 days"),
+    "channel": _("channel"),
+    "notice": _("notice"),
+    "hearing_on": _("hearing held on"),
+    "materials_sent_on": _("hearing materials sent to participants on"),
+    "record_confirmed": _("participants confirmed and signed the hearing record"),
+    "consultations": _("Consultations of the public"),
     "comments": _("Public comments"),
     "opinion": _("opinion"),
     "expert_id": _("Expert"),
@@ -332,6 +338,8 @@ def value_text(key: str, value, names: Names = Names(), action: str = "") -> str
         return "；".join(f"{names.person(login)}（{reason}）" for login, reason in value.items())
     if key == "comments" and isinstance(value, list):
         return "；".join(_comment_text(c) for c in value)
+    if key == "consultations" and isinstance(value, list):
+        return "\n".join(_consultation_text(c) for c in value)
     if key == "chain_problem" and value in CHAIN_PROBLEMS:
         return str(CHAIN_PROBLEMS[value])
     if key.endswith("_at") and isinstance(value, str):
@@ -421,6 +429,22 @@ def _comment_text(comment) -> str:
     adoption = code_label("adoption", comment.get("adoption"))
     reason = f"，{comment['reason']}" if comment.get("reason") else ""
     return f"{comment.get('source', '')}：{comment.get('text', '')}（{adoption}{reason}）"
+
+
+def _consultation_text(consultation) -> str:
+    """One consultation of the public as a line: method, channel, dates, hearing, comments."""
+    if not isinstance(consultation, dict):
+        return str(consultation)
+    start, end = consultation.get("window_start"), consultation.get("window_end")
+    parts = [code_label("method", consultation.get("method")),
+             consultation.get("channel") or "",
+             start if start == end else f"{start}—{end}"]
+    if consultation.get("hearing_on"):
+        parts.append(gettext_now("materials sent %(sent)s, record confirmed: %(confirmed)s") % {
+            "sent": consultation.get("materials_sent_on"),
+            "confirmed": value_text("record_confirmed", consultation.get("record_confirmed"))})
+    comments = value_text("comments", consultation.get("comments") or [])
+    return "，".join(p for p in parts if p) + (f"：{comments}" if comments else "")
 
 
 def _moment_text(value: str) -> str:

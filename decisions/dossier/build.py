@@ -135,9 +135,11 @@ def decision_record(decision: Decision) -> dict:
             for v in versions],
         "participations": [
             {"draft_version": number.get(p.draft_version_id), "method": p.method,
-             "method_label": p.get_method_display(), "window_start": p.window_start,
-             "window_end": p.window_end, "window_days": p.window_days,
-             "shortening_reason": p.shortening_reason, "recorded_by": _person(p.recorded_by),
+             "method_label": p.get_method_display(), "channel": p.channel, "notice": p.notice,
+             "window_start": p.window_start, "window_end": p.window_end,
+             "window_days": p.window_days, "shortening_reason": p.shortening_reason,
+             "hearing_on": p.hearing_on, "materials_sent_on": p.materials_sent_on,
+             "record_confirmed": p.record_confirmed, "recorded_by": _person(p.recorded_by),
              "recorded_at": p.recorded_at,
              "comments": [
                  {"source": c.source, "text": c.text, "adoption": c.adoption,

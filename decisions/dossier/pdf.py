@@ -170,12 +170,25 @@ def _versions(pdf: SummaryDocument, record: dict) -> None:
 def _consultation(pdf: SummaryDocument, record: dict) -> None:
     if record["participations"]:
         pdf.heading(_("Public participation"))
-        for p in record["participations"]:
-            pdf.line_of(_("%(method)s, %(start)s to %(end)s (%(days)d days), on version %(n)s; "
-                          "%(comments)d comments")
-                        % {"method": p["method_label"], "start": _text(p["window_start"]),
-                           "end": _text(p["window_end"]), "days": p["window_days"],
-                           "n": p["draft_version"], "comments": len(p["comments"])})
+        for number, p in enumerate(record["participations"], 1):
+            pdf.line_of(_("Consultation %(number)d: %(method)s, %(start)s to %(end)s (%(days)d "
+                          "days), on version %(n)s; %(comments)d comments")
+                        % {"number": number, "method": p["method_label"],
+                           "start": _text(p["window_start"]), "end": _text(p["window_end"]),
+                           "days": p["window_days"], "n": p["draft_version"],
+                           "comments": len(p["comments"])})
+            if p.get("channel"):
+                pdf.field(_("Channel"), p["channel"], indent=6)
+            if p.get("notice"):
+                pdf.field(_("Notice"), p["notice"], indent=6)
+            if p.get("hearing_on"):
+                pdf.line_of(_("Hearing on %(held)s, its materials sent to the participants on "
+                              "%(sent)s (Art. 16); record confirmed and signed: %(confirmed)s "
+                              "(Art. 17)")
+                            % {"held": _text(p["hearing_on"]),
+                               "sent": _text(p["materials_sent_on"]),
+                               "confirmed": _("yes") if p["record_confirmed"] else _("no")},
+                            indent=6)
             for comment in p["comments"]:
                 pdf.line_of(f"{comment['source']}：{comment['text']}（{comment['adoption_label']}"
                             f"，{comment['reason']}）", indent=6)

@@ -136,13 +136,68 @@ class CommentBody(serializers.Serializer):
     reason = Text(max_length=5000)
 
 
+class ConsultationBody(serializers.Serializer):
+    """One consultation of the public (Arts. 14-18)."""
+
+    method = serializers.ChoiceField(choices=ParticipationMethod.values, help_text=(
+        "Required. `online` is the open consultation of the public (Art. 15: at least 30 days, or "
+        "`shortening_reason`), whatever its channel; any other method is dated by its day or "
+        "its own window."))
+    channel = Text(max_length=200, required=False, allow_blank=True, default="",
+                   help_text="Where or how it was published or held (政府网站, 村委会公告栏).")
+    notice = Text(max_length=5000, required=False, allow_blank=True, default="",
+                  help_text="The notice given: time, place, how to comment; required for a "
+                            "hearing (Art. 16).")
+    window_start = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Opened on, or the day it was held; required, except for a hearing, whose "
+                  "window is then its day.")
+    window_end = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Closed on (the window includes this day: it is recorded from the day "
+                  "after, else 409 `consultation_window_open`).")
+    shortening_reason = Text(max_length=5000, required=False, allow_blank=True, default="")
+    hearing_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="For a hearing, required: its day (the window, if not given, is that day; "
+                  "if given, contains it).")
+    materials_sent_on = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="For a hearing, required: the day its materials reached the participants, "
+                  "at least 7 days before it (Art. 16), else 409 `hearing_notice_too_short`.")
+    record_confirmed = serializers.BooleanField(
+        required=False, default=False,
+        help_text="For a hearing, `true`: the participants confirmed and signed its record "
+                  "(Art. 17); else 400.")
+    comments = serializers.ListField(child=CommentBody(), required=False, default=list,
+                                     max_length=1000)
+
+
 class PublicParticipationBody(serializers.Serializer):
-    method = serializers.ChoiceField(choices=ParticipationMethod.values)
-    window_start = serializers.DateField()
-    window_end = serializers.DateField()
+    """One consultation by its fields, or several as `consultations` (then the single fields
+    are not given)."""
+
+    method = serializers.ChoiceField(choices=ParticipationMethod.values, required=False)
+    window_start = serializers.DateField(required=False)
+    window_end = serializers.DateField(required=False)
     shortening_reason = Text(max_length=5000, required=False, allow_blank=True, default="")
     comments = serializers.ListField(child=CommentBody(), required=False, default=list,
                                      max_length=1000)
+    consultations = ConsultationBody(
+        many=True, required=False, max_length=100,
+        help_text="Several consultations of the public, each with its own comments.")
+
+    SINGLE = ("method", "window_start", "window_end")
+
+    def validate(self, attrs):
+        if "consultations" in attrs:
+            return attrs
+        missing = [name for name in self.SINGLE if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [serializers.Field.default_error_messages["required"]]
+                 for name in missing})
+        return attrs
 
 
 class ExpertInputBody(serializers.Serializer):
