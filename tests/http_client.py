@@ -56,11 +56,27 @@ def proposal_form(**overrides) -> dict:
 
 
 def comments_formset(comments) -> dict:
+    """The comment rows as the page posts them; a row names its consultation (the first unless
+    it says)."""
     data = {"comments-TOTAL_FORMS": str(len(comments)), "comments-INITIAL_FORMS": "0",
             "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000"}
     for n, comment in enumerate(comments):
-        for key, value in comment.items():
+        for key, value in {"consultation": "1", **comment}.items():
             data[f"comments-{n}-{key}"] = value
+    return data
+
+
+def consultations_formset(consultations) -> dict:
+    """The consultation rows as the page posts them (Arts. 14-17)."""
+    data = {"consultations-TOTAL_FORMS": str(len(consultations)),
+            "consultations-INITIAL_FORMS": "0", "consultations-MIN_NUM_FORMS": "1",
+            "consultations-MAX_NUM_FORMS": "100"}
+    for n, consultation in enumerate(consultations):
+        for key, value in consultation.items():
+            if value is True:
+                value = "on"
+            if value is not False:
+                data[f"consultations-{n}-{key}"] = value
     return data
 
 
@@ -118,10 +134,11 @@ class Office:
             "outcome": "return", "reason": reason, "lead_unit": self.decision.lead_unit})
 
     def participate(self, days=30, shortening_reason="", expect=302):
-        start = datetime.date(2026, 3, 2)
-        data = {"method": "online", "window_start": start.isoformat(),
-                "window_end": (start + datetime.timedelta(days=days - 1)).isoformat(),
-                "shortening_reason": shortening_reason}
+        start = datetime.date(2025, 12, 1)  # closed before any day a test travels to
+        data = consultations_formset([{
+            "method": "online", "window_start": start.isoformat(),
+            "window_end": (start + datetime.timedelta(days=days - 1)).isoformat(),
+            "shortening_reason": shortening_reason}])
         data.update(comments_formset([{"source": "村民代表", "text": "建议增加收运频次",
                                        "adoption": "adopted", "reason": "意见合理"}]))
         return self.complete("public_participation", "drafter", data, expect=expect)

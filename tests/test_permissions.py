@@ -33,6 +33,7 @@ from .factories import PASSWORD, Journey, make_user, open_task
 from .http_client import (
     Office,
     comments_formset,
+    consultations_formset,
     decision_url,
     logged_in,
     proposal_form,
@@ -196,9 +197,10 @@ def step_form(step: Step, cast: Cast, decision: Decision) -> dict:
         "acceptance": lambda: {"outcome": "accept", "lead_unit": decision.lead_unit,
                                "reviewer": cast["reviewer"].pk},
         "public_participation": lambda: {
-            "method": "online", "window_start": start.isoformat(),
-            "window_end": (start + datetime.timedelta(days=29)).isoformat(),
-            "shortening_reason": "",
+            **consultations_formset([{
+                "method": "online", "window_start": start.isoformat(),
+                "window_end": (start + datetime.timedelta(days=29)).isoformat(),
+                "shortening_reason": ""}]),
             **comments_formset([{"source": "村民代表", "text": "建议增加收运频次",
                                  "adoption": "adopted", "reason": "意见合理"}])},
         "expert_input": lambda: {"opinion": "方案总体可行。",

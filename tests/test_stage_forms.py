@@ -11,7 +11,7 @@ from decisions.records.drafts import draft_version_create
 from workflows import forms
 
 from .factories import Journey, open_task
-from .http_client import Office, comments_formset, logged_in, task_url
+from .http_client import Office, comments_formset, consultations_formset, logged_in, task_url
 
 
 def summary(response) -> str:
@@ -37,7 +37,8 @@ def test_comments_start_from_one_row_and_an_untouched_row_is_no_comment(people):
     office.propose()
     office.submit()
     office.accept()
-    data = {"method": "online", "window_start": "2026-03-02", "window_end": "2026-04-10"}
+    data = consultations_formset([{"method": "online", "window_start": "2026-03-02",
+                                   "window_end": "2026-04-10"}])
     data.update(comments_formset([
         {"source": "村民代表", "text": "建议增加收运频次", "adoption": "adopted", "reason": "合理"},
         {"source": "", "text": "", "adoption": "", "reason": ""}]))

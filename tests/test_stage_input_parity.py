@@ -2,6 +2,7 @@
 and to the API is refused with the same field errors (the API's names mapped through
 ``decisions.commands.API_NAMES``), and nothing is recorded."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -13,7 +14,7 @@ from decisions.rulebook import Stage
 
 from .api import ALL_CONSULTATIONS, PASSWORD, proposal
 from .factories import open_task
-from .http_client import proposal_form, start_url, task_url
+from .http_client import consultations_formset, proposal_form, start_url, task_url
 
 
 def form_errors(response) -> set[str]:
@@ -82,14 +83,51 @@ def test_acceptance(api):
                          {"outcome": "accept", "lead_unit": "农业服务中心"}) == {"reviewer"}
 
 
-def test_public_participation(api):
+def consultation_errors(response, stage=None) -> set[str]:
+    """The field errors of each consultation, as ``consultations.<i>.<field>``: the page's
+    rows (the form's own errors besides) and the API's nested list alike."""
+    if response.status_code == 400:
+        body = response.json()
+        names = {published: name for published, name in API_NAMES.get(stage, {}).items()}
+        return {f"consultations.{i}.{names.get(key, key)}"
+                for i, item in enumerate(body.pop("consultations", [])) for key in item
+                } | {names.get(key, key) for key in body}
+    assert response.status_code == 200, response.status_code
+    rows = response.context["consultations"].forms
+    return form_errors(response) | {f"consultations.{i}.{key}" for i, row in enumerate(rows)
+                                    for key in row.errors if key != "__all__"}
+
+
+@pytest.mark.parametrize(("first", "second", "refused"), [
+    ({"method": "online", "window_start": "2026-03-01"}, None,
+     {"consultations.0.window_end"}),
+    ({"method": "online", "window_start": "2026-03-01", "window_end": "2026-03-31"},
+     {"method": "hearing", "window_start": "2026-03-20", "window_end": "2026-03-20",
+      "hearing_on": "2026-03-20", "notice": "3月20日9时在镇政府举行"},
+     {"consultations.1.materials_sent_on", "consultations.1.record_confirmed"}),
+], ids=["the window's end", "a hearing's materials and record"])
+def test_public_participation(api, first, second, refused):
+    """Each consultation's fields are refused alike, whether the door (a required date) or
+    the service (a hearing's own fields, Arts. 16-17) finds them missing."""
     pk = api.propose()["id"]
     api.submit(pk)
     api.accept(pk)
-    formset = {"comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0"}
-    data = {"method": "online", "window_start": "2026-03-01"}
-    assert refused_alike(api, "drafter", pk, "public_participation",
-                         Stage.PUBLIC_PARTICIPATION, {**data, **formset}, data) == {"window_end"}
+    consultations = [first] + ([second] if second else [])
+    form = {**consultations_formset(consultations),
+            "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0"}
+    decision = Decision.objects.get(pk=pk)
+    drafter = get_user_model().objects.get(username="drafter")
+    task = open_task(decision, "public_participation", owner=drafter)
+    if task.owner_id is None:
+        assert api.post("drafter", f"/api/v1/tasks/{task.pk}/claim/").status_code == 200
+    client = web("drafter")
+    events = AuditEvent.objects.count()
+    through_form = consultation_errors(client.post(task_url(task), form))
+    through_api = consultation_errors(api.post(
+        "drafter", f"/api/v1/tasks/{task.pk}/complete/", {"consultations": consultations}),
+        Stage.PUBLIC_PARTICIPATION)
+    assert through_form == through_api == refused
+    assert AuditEvent.objects.count() == events
 
 
 def _consulting(api) -> int:

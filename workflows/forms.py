@@ -167,24 +167,105 @@ class AcceptanceForm(forms.Form):
 
 
 class PublicParticipationForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=ParticipationMethod.choices)
-    window_start = forms.DateField(label=_("Window opens"), widget=date_input())
-    window_end = forms.DateField(label=_("Window closes"), widget=date_input())
+    """The stage's own form holds no field: each consultation is a row of ``ConsultationFormSet``
+    and each comment a row of ``PublicCommentFormSet``; a refusal of the whole is shown here."""
+
+
+#: The hearing's own fields, shown on the page for a hearing only (Arts. 16-17).
+HEARING_FIELDS = ("hearing_on", "materials_sent_on", "record_confirmed")
+
+
+class ConsultationForm(forms.Form):
+    """One consultation of the public (Arts. 14-17). Its fields are checked by the service (the
+    API's door meets the same checks), which says at once everything a row lacks."""
+
+    method = forms.ChoiceField(label=_("Method"), choices=[("", "—"), *ParticipationMethod.choices],
+                               required=False,
+                               help_text=_("Art. 14. An open consultation of the public lasts "
+                                           "at least 30 days (Art. 15)."))
+    channel = forms.CharField(label=_("Channel"), max_length=200, required=False,
+                              help_text=_("Where or how it was published or held, e.g. the "
+                                          "government website, the village notice board."))
+    notice = forms.CharField(label=_("Notice"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("The notice given: time, place, how to comment."))
+    window_start = forms.DateField(label=_("Window opens"), widget=date_input(), required=False,
+                                   help_text=_("For a meeting, a visit or a hearing: its day."))
+    window_end = forms.DateField(label=_("Window closes"), widget=date_input(), required=False,
+                                 help_text=_("The window includes this day: the consultation "
+                                             "is recorded from the day after."))
     shortening_reason = forms.CharField(
         label=_("Reason for a window under 30 days (published)"), required=False,
-        widget=forms.Textarea)
+        widget=forms.Textarea(attrs={"rows": 2}))
+    hearing_on = forms.DateField(label=_("Hearing held on"), required=False, widget=date_input())
+    materials_sent_on = forms.DateField(
+        label=_("Hearing materials reached the participants on"), required=False,
+        widget=date_input(), help_text=_("At least 7 days before the hearing (Art. 16)."))
+    record_confirmed = forms.BooleanField(
+        label=_("The participants confirmed and signed the hearing record (Art. 17)"),
+        required=False)
+
+
+class ConsultationRows(forms.BaseFormSet):
+    row_label = _("Consultation %(n)s")
+
+
+#: The first consultation is asked for; the page adds more (an untouched added row is no
+#: consultation).
+ConsultationFormSet = forms.formset_factory(ConsultationForm, formset=ConsultationRows, extra=0,
+                                            min_num=1, max_num=100)
 
 
 class PublicCommentForm(forms.Form):
+    consultation = forms.TypedChoiceField(label=_("From consultation"), coerce=int, initial=1)
     source = forms.CharField(label=_("Source"), max_length=200)
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
     adoption = forms.ChoiceField(label=_("Adoption"), choices=[("", "—")] + [
         c for c in AdoptionStatus.choices if c[0] != AdoptionStatus.PENDING])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, consultations: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].choices = [
+            (n, _("Consultation %(n)s") % {"n": n}) for n in range(1, consultations + 1)]
+
+
+class CommentRows(forms.BaseFormSet):
+    row_label = _("Comment %(n)s")
+
 
 #: One row to start with; the page adds more (an untouched row is simply no comment).
-PublicCommentFormSet = forms.formset_factory(PublicCommentForm, extra=1)
+PublicCommentFormSet = forms.formset_factory(PublicCommentForm, formset=CommentRows, extra=1)
+
+
+def consultations_posted(data) -> int:
+    """How many consultation rows the page posted (the choices of each comment's consultation)."""
+    try:
+        total = int(data.get("consultations-TOTAL_FORMS", 1))
+    except (TypeError, ValueError):
+        total = 1
+    return min(max(total, 1), ConsultationFormSet.max_num)
+
+
+def consultations_command(consultations, comments) -> list[dict] | None:
+    """Each consultation the page filled in, with the comments that name it; None, with the
+    comment's field in error, when a comment names a consultation left empty."""
+    filled = {n: {**f.cleaned_data, "comments": []}
+              for n, f in enumerate(consultations.forms, 1) if f.cleaned_data}
+    for row in comments.forms:
+        comment = row.cleaned_data
+        if not comment:
+            continue
+        number = comment.get("consultation")
+        if number not in filled:
+            row.add_error("consultation", _("Consultation %(n)s is not filled in.")
+                          % {"n": number})
+            continue
+        filled[number]["comments"].append(
+            {key: value for key, value in comment.items() if key != "consultation"})
+    if any(row.errors for row in comments.forms):
+        return None
+    return list(filled.values())
 
 
 class ExpertOpinionForm(forms.Form):
@@ -315,19 +396,23 @@ class MeetingForm(forms.Form):
         }
 
 
-def error_summary(form, formset=None) -> list[dict]:
+def error_summary(form, *formsets) -> list[dict]:
     """Every error on the page, for the summary at the top of the form: label and message.
 
-    A hidden field has no place beside it, so its error reads as the form's own.
+    A hidden field has no place beside it, so its error reads as the form's own. A formset's
+    rows are named by its ``row_label`` (each consultation, each public comment).
     """
     items = [{"label": "", "message": message, "anchor": ""}
              for message in form.non_field_errors()]
     items += _field_errors(form)
-    if formset is not None:
+    for formset in formsets:
+        if formset is None:
+            continue
         items += [{"label": "", "message": message, "anchor": ""}
                   for message in formset.non_form_errors()]
+        row_label = getattr(formset, "row_label", _("Comment %(n)s"))
         for number, row in enumerate(formset.forms, start=1):
-            prefix = _("Comment %(n)s") % {"n": number}
+            prefix = row_label % {"n": number}
             items += [{"label": prefix, "message": message, "anchor": ""}
                       for message in row.non_field_errors()]
             items += _field_errors(row, prefix=f"{prefix} · ")

@@ -165,25 +165,64 @@ class AcceptanceView(StageFormView):
 
 
 class PublicParticipationView(StageFormView):
+    """Arts. 14-18: one or several consultations, each a row of ``consultations``, and the
+    comments, each naming its consultation; the service's error of a consultation's field
+    (``consultations.<i>.<field>``) is shown beside that field of that row."""
+
     form_class = forms.PublicParticipationForm
 
     def get_formset(self):
         return getattr(self, "formset", None) or forms.PublicCommentFormSet(prefix="comments")
 
+    def get_consultations(self):
+        return (getattr(self, "consultations", None)
+                or forms.ConsultationFormSet(prefix="consultations"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consultations"] = self.get_consultations()
+        context["error_summary"] = forms.error_summary(context["form"], context["consultations"],
+                                                       context["formset"])
+        return context
+
     def post(self, request, *args, **kwargs):
-        self.formset = forms.PublicCommentFormSet(request.POST, prefix="comments")
+        self.consultations = forms.ConsultationFormSet(request.POST, prefix="consultations")
+        self.formset = forms.PublicCommentFormSet(
+            request.POST, prefix="comments",
+            form_kwargs={"consultations": forms.consultations_posted(request.POST)})
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        if not self.formset.is_valid():
+        valid = self.consultations.is_valid() & self.formset.is_valid()
+        if not valid:
+            return self.form_invalid(form)
+        self.consultations_data = forms.consultations_command(self.consultations, self.formset)
+        if self.consultations_data is None:
             return self.form_invalid(form)
         return super().form_valid(form)
 
     def perform(self, form):
-        comments = [f.cleaned_data for f in self.formset.forms
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        self.run(commands.PublicParticipation.from_data({**form.cleaned_data,
-                                                         "comments": comments}))
+        try:
+            self.run(commands.PublicParticipation.from_data(
+                {"consultations": self.consultations_data}))
+        except ValidationError as error:
+            raise ValidationError(self.place_errors(error)) from None
+
+    def place_errors(self, error: ValidationError):
+        """A consultation's field error beside its field; what is left, for the form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        rest = {}
+        rows = [row for row in self.consultations.forms if row.cleaned_data]
+        for key, problems in error.message_dict.items():
+            name, _dot, tail = key.partition(".")
+            index, _dot, field = tail.partition(".")
+            if name == "consultations" and index.isdigit() and int(index) < len(rows):
+                row = rows[int(index)]
+                row.add_error(field if field in row.fields else None, problems)
+            else:
+                rest[key] = problems
+        return ValidationError(rest)
 
 
 class ExpertOpinionView(StageFormView):

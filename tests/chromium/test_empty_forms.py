@@ -105,8 +105,9 @@ def test_every_stage_form_submitted_empty(person, people):
 
     open_task(drafter, title)
     submit_empty(drafter, "public-participation", {
-        "method": "征求意见方式", "window_start": "征求意见开始日期",
-        "window_end": "征求意见截止日期"})
+        "consultations-0-method": "征求意见方式",
+        "consultations-0-window_start": "征求意见开始日期",
+        "consultations-0-window_end": "征求意见截止日期"})
     journey.participate()
 
     expert = person(people["expert"]).log_in()
