@@ -150,6 +150,14 @@ class DecisionDriver:
                             shortening_reason=shortening_reason, comments=comments,
                             acting_user=user, task=task))
 
+    def consult(self, *consultations: dict):
+        """Several consultations of the public at once, each with its comments (Arts. 14-18)."""
+        user = self.people["drafter"]
+        return self.run("public_participation", user,
+                        lambda task: services.decision_record_participation(
+                            decision=self.decision, consultations=list(consultations),
+                            acting_user=user, task=task))
+
     def revise(self, *, addition: str, response: str, node_name: str = "revision"):
         user = self.people["drafter"]
         text = f"{self.decision.current_version.text}\n{addition}"

@@ -101,10 +101,23 @@ def market_stalls(people, ago):
     yield ago(205)
     d.adopt_opinion("expert2", "adopted", "租期定为两年，与改造贷款期限衔接。")
     yield ago(192)
-    d.participate(method="online", opened=ago(222), days=30, comments=[
-        comment("商户王某", "希望老商户有优先续租权。", "not_adopted", "与公开竞价原则不符。"),
-        comment("消费者张某", "建议设置公平秤。", "adopted", "已在第四条中规定。"),
-    ])
+    # Arts. 14-17: the draft on the government website for 30 days, and a hearing for the
+    # stallholders whose livelihood it touches, its materials sent 10 days before.
+    d.consult(
+        {"method": "online", "channel": "季家镇人民政府网站", "window_start": ago(222),
+         "window_end": ago(193),
+         "notice": "公布草案及说明，通过电子邮件或信函向经济发展办公室提出意见，期限30日。",
+         "comments": [
+             comment("消费者张某", "建议设置公平秤。", "adopted", "已在第四条中规定。")]},
+        {"method": "hearing", "channel": "镇政府三楼会议室",
+         "window_start": ago(200), "window_end": ago(200), "hearing_on": ago(200),
+         "materials_sent_on": ago(210), "record_confirmed": True,
+         "notice": "听证会定于草案公布后第22日上午9时在镇政府三楼会议室举行，草案及说明同时公布；"
+                   "听证参加人名单提前公布。",
+         "comments": [
+             comment("商户王某", "希望老商户有优先续租权。", "not_adopted",
+                     "与公开竞价原则不符。")]},
+    )
     yield ago(182)
     d.review(ReviewOutcome.UNLAWFUL,
              authority="乡镇人民政府无权通过规范性文件设定行政处罚。",
