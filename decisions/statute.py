@@ -24,6 +24,7 @@ class Provision:
 PARTICIPATION = "tests/test_statute_participation_and_risk.py"
 MEETING = "tests/test_meeting_publication_gates.py"
 GATES = "tests/test_gates.py"
+CONSULTATIONS = "tests/test_consultations.py"
 
 PROVISIONS: tuple[Provision, ...] = (
     Provision(
@@ -48,12 +49,26 @@ PROVISIONS: tuple[Provision, ...] = (
         tests=(f"{GATES}::test_short_consultation_window_needs_a_reason",)),
     Provision(
         "Arts. 14-18", "Several consultations per decision, each with its method, channel and "
-                       "notice; a consultation still open cannot be completed.",
-        codes=("consultation_window_open",), enforced=False),
+                       "notice; the 30 days only for the open consultation of the public; a "
+                       "consultation still open cannot be completed.",
+        "ParticipationMethod, PUBLIC_CONSULTATION_METHODS, PublicParticipation (one row each)",
+        "decision_record_participation", ("consultation_window_open",),
+        (f"{CONSULTATIONS}::test_several_consultations_are_recorded_each_with_its_comments",
+         f"{CONSULTATIONS}::test_thirty_days_only_for_the_open_consultation_of_the_public",
+         f"{CONSULTATIONS}::test_a_consultation_still_open_cannot_be_recorded",
+         f"{CONSULTATIONS}::test_api_refuses_a_consultation_still_open_and_a_hearing_noticed_"
+         "too_late",
+         f"{CONSULTATIONS}::test_page_shows_each_refusal_as_a_message")),
     Provision(
         "Arts. 16-17", "A hearing's materials reach participants 7 days before it; its record is "
                        "confirmed and signed by them.",
-        codes=("hearing_notice_too_short",), enforced=False),
+        "HEARING_MATERIALS_MIN_DAYS, PublicParticipation.hearing_on / .materials_sent_on / "
+        ".record_confirmed", "decision_record_participation", ("hearing_notice_too_short",),
+        (f"{CONSULTATIONS}::test_a_hearings_materials_reach_its_participants_seven_days_before_it",
+         f"{CONSULTATIONS}::test_a_hearing_records_its_dates_its_notice_and_its_confirmed_record",
+         f"{CONSULTATIONS}::test_api_answers_400_for_a_hearing_without_its_dates_or_its_"
+         "confirmed_record",
+         f"{CONSULTATIONS}::test_page_shows_a_hearings_missing_fields_beside_them")),
     Provision(
         "Art. 18", "Every public comment is kept with whether it was adopted, and why.",
         "PublicComment.adoption", "decision_record_participation",

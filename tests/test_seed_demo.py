@@ -57,6 +57,18 @@ class TestTheDemoBuiltOnce:
                     <= set(open_tasks(d).values_list("stage", flat=True))]
         assert parallel
 
+    def test_one_decision_is_consulted_twice_once_at_a_hearing(self, seeded):
+        """Arts. 14-17: several consultations, the hearing's materials sent 7 days before it
+        and its record confirmed; each closed before it was recorded."""
+        decision = Decision.objects.get(participations__method="hearing")
+        consultations = list(decision.participations.order_by("id"))
+        assert [c.method for c in consultations] == ["online", "hearing"]
+        hearing = consultations[1]
+        assert (hearing.hearing_on - hearing.materials_sent_on).days >= 7
+        assert hearing.record_confirmed and hearing.notice and hearing.channel
+        assert all(c.comments.exists() and c.window_end < timezone.localdate(c.recorded_at)
+                   for c in consultations)
+
     def test_an_unlawful_draft_is_revised_then_found_lawful(self, seeded):
         decision = Decision.objects.get(reviews__outcome=ReviewOutcome.UNLAWFUL)
         unlawful = decision.reviews.get(outcome=ReviewOutcome.UNLAWFUL)
