@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +13,9 @@ class DecisionsConfig(AppConfig):
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="juece_ensure_roles")
+
+
+class AuditedAdminConfig(AdminConfig):
+    """Django's admin, on a site that puts every change made through it on the audit trail."""
+
+    default_site = "decisions.audit.admin_changes.AuditedAdminSite"

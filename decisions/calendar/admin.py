@@ -1,7 +1,9 @@
 """The deployment's own settings, edited by administrators: the working calendar and the periods.
 
-Unlike the decision records these are written here, each save leaving an audit event. A year the
-administrator enters or amends is marked as theirs, so that a later package load leaves it alone.
+Unlike the decision records these are written here, each save and deletion leaving an audit
+event with the row before and after (the admin site's AdminAuditMixin, under this module's own
+action names). A year the administrator enters or amends is marked as theirs, so that a later
+package load leaves it alone.
 """
 
 import datetime
@@ -12,31 +14,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..audit import audit_record, snapshot
+from ..audit.admin_changes import AdminAuditMixin
 from ..models import CalendarDay, CalendarYear, StagePeriod
 from .official import administrator_source, calendar_year_snapshot
 
 SATURDAY = 5
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Deletions leave an audit event too, one per row, single or bulk."""
-
-    audit_name = ""
-
-    def audit_snapshot(self, obj) -> dict:
-        return snapshot(obj)
-
-    def delete_model(self, request, obj):
-        audit_record(action=f"{self.audit_name}_delete", actor=request.user,
-                     before=self.audit_snapshot(obj))
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            audit_record(action=f"{self.audit_name}_delete", actor=request.user,
-                         before=self.audit_snapshot(obj))
-        super().delete_queryset(request, queryset)
 
 
 class CalendarDayFormSet(forms.BaseInlineFormSet):
@@ -91,10 +73,11 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(AuditedAdmin):
+class CalendarYearAdmin(AdminAuditMixin, admin.ModelAdmin):
     form = CalendarYearForm
     inlines = [CalendarDayInline]
-    audit_name = "calendar_year"
+    audit_actions = {"add": "calendar_year_edit", "change": "calendar_year_edit",
+                     "delete": "calendar_year_delete"}
     list_display = ["year", "source", "holiday_count", "workday_count", "loaded_by", "loaded_at"]
     list_select_related = ["loaded_by"]
     readonly_fields = ["loaded_by", "loaded_at"]
@@ -124,29 +107,21 @@ class CalendarYearAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        """An amended year becomes the administrator's; either way the save is audited."""
+        """An amended year becomes the administrator's."""
         obj = form.instance
         changed = not change or form.has_changed() or any(f.has_changed() for f in formsets)
-        before = {}
-        if change:
-            before = calendar_year_snapshot(obj, obj.days.all())
-            before.update(year=form.initial.get("year", obj.year),
-                          source=form.initial.get("source", obj.source))
         super().save_related(request, form, formsets, change)
-        if not changed:
-            return
-        if change:
+        if change and changed:
             obj.source = administrator_source(obj.source)
             obj.loaded_by = request.user
             obj.loaded_at = timezone.now()
             obj.save(update_fields=["source", "loaded_by", "loaded_at"])
-        audit_record(action="calendar_year_edit", actor=request.user, before=before,
-                     after=self.audit_snapshot(obj))
 
 
 @admin.register(StagePeriod)
-class StagePeriodAdmin(AuditedAdmin):
-    audit_name = "stage_period"
+class StagePeriodAdmin(AdminAuditMixin, admin.ModelAdmin):
+    audit_actions = {"add": "stage_period_edit", "change": "stage_period_edit",
+                     "delete": "stage_period_delete"}
     fields = ["stage", "period_days", "working_days", "extension_days", "source",
               "updated_by", "updated_at"]
     readonly_fields = ["updated_by", "updated_at"]
@@ -155,8 +130,5 @@ class StagePeriodAdmin(AuditedAdmin):
     list_select_related = ["updated_by"]
 
     def save_model(self, request, obj, form, change):
-        before = snapshot(StagePeriod.objects.get(pk=obj.pk)) if change else {}
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        audit_record(action="stage_period_edit", actor=request.user, before=before,
-                     after=snapshot(obj))
