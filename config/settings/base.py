@@ -45,15 +45,20 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.cache_control.NoStoreMiddleware",
     "workflows.middleware.SiteLoginRequiredMiddleware",
     "decisions.audit.refusals.AuditContextMiddleware",
     "workflows.middleware.RefusalAuditMiddleware",
@@ -110,8 +115,38 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Served by WhiteNoise (gzip-compressed), so no web server is needed in front, debug off. Not the
+# manifest storage: viewflow's bundled CSS names files it does not ship.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("JUECE_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Content-Security-Policy (django-csp): scripts and style sheets from this site only, none
+# inline, so that injected markup cannot run or restyle anything (docs/security.md). Inline style
+# *attributes* stay allowed: viewflow's Material templates and its JavaScript set them, and an
+# attribute can neither run script nor, with img-src and font-src 'self', load from elsewhere.
+# The one inline <style> element allowed is Turbo's progress bar (viewflow's turbo.es2017-umd.js
+# 7.3.0), by the hash of its text.
+TURBO_PROGRESS_BAR_STYLE = "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", TURBO_PROGRESS_BAR_STYLE],
+        "style-src-elem": ["'self'", TURBO_PROGRESS_BAR_STYLE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -218,5 +253,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Major administrative decisions through their statutory procedure.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its Swagger UI are for logged-in users only (a session or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }

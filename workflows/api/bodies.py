@@ -36,7 +36,7 @@ class DisagreementBody(serializers.Serializer):
 
 class ProposalBody(serializers.Serializer):
     title = Text(max_length=200)
-    proposal_source = serializers.ChoiceField(choices=ProposalSource.values)
+    proposal_source = serializers.ChoiceField(choices=ProposalSource.choices)
     lead_unit = Text(max_length=120)
     problem = Text(max_length=20000)
     legal_basis = serializers.ListField(child=Text(max_length=500), allow_empty=False,
