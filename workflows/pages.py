@@ -28,6 +28,7 @@ from decisions.rulebook import RULES, Stage
 from . import actions, forms, queues
 from .deadline_display import deadline_of, state_badge
 from .diffs import draft_diff
+from .downloads import attachment_disposition
 from .flows import DecisionFlow
 from .links import step_title, task_path
 from .models import DecisionProcess
@@ -244,7 +245,9 @@ class AttachmentDownloadView(DecisionPageMixin, generic.View):
             handle = attachment.file.open("rb")
         except FileNotFoundError as missing:
             raise Http404 from missing
-        return FileResponse(handle, as_attachment=True, filename=attachment.name)
+        response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+        response["Content-Disposition"] = attachment_disposition(attachment.name)
+        return response
 
 
 class TaskColumnsMixin:

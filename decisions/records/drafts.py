@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import audit_record
 from ..models import Decision, DraftAttachment, DraftVersion
+from .uploads import safe_file_name, upload_checked
 
 
 def draft_sha256(text: str, attachments: list[tuple[str, str]]) -> str:
@@ -29,6 +30,16 @@ def file_sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
+def attachment_stored(upload: UploadedFile, digest: str) -> str:
+    """Where the content lies: a path named by its SHA-256, written once however many versions
+    (or decisions) carry it. A file left by a rolled-back upload is simply found next time."""
+    storage = DraftAttachment._meta.get_field("file").storage
+    path = f"attachments/sha256/{digest[:2]}/{digest}"
+    if storage.exists(path):
+        return path
+    return storage.save(path, upload)
+
+
 def draft_version_create(*, decision: Decision, text: str, note: str = "",
                          attachments=(), acting_user, task=None) -> DraftVersion:
     """Append a new version; earlier attachments are carried over unless replaced by name."""
@@ -40,16 +51,18 @@ def draft_version_create(*, decision: Decision, text: str, note: str = "",
         if upload.size > settings.JUECE_MAX_ATTACHMENT_BYTES:
             raise ValidationError({"attachments": [
                 _("“%(name)s” is larger than the limit of %(limit)d bytes.")
-                % {"name": upload.name, "limit": settings.JUECE_MAX_ATTACHMENT_BYTES}
+                % {"name": safe_file_name(upload.name),
+                   "limit": settings.JUECE_MAX_ATTACHMENT_BYTES}
             ]})
-    new_names = {upload.name for upload in uploads}
+    named = [(upload, upload_checked(upload)) for upload in uploads]
+    new_names = {name for _upload, name in named}
     carried = [] if previous is None else [
         a for a in previous.attachments.all() if a.name not in new_names
     ]
-    hashed_uploads = [(upload, file_sha256(upload)) for upload in uploads]
+    hashed_uploads = [(upload, name, file_sha256(upload)) for upload, name in named]
     seal = draft_sha256(
         text,
-        [(a.name, a.sha256) for a in carried] + [(u.name, d) for u, d in hashed_uploads],
+        [(a.name, a.sha256) for a in carried] + [(n, d) for _u, n, d in hashed_uploads],
     )
     version = DraftVersion.objects.create(
         decision=decision,
@@ -64,13 +77,12 @@ def draft_version_create(*, decision: Decision, text: str, note: str = "",
             version=version, file=old.file.name, name=old.name, size=old.size,
             sha256=old.sha256, uploaded_by=old.uploaded_by,
         )
-    for upload, digest in hashed_uploads:
-        attachment = DraftAttachment(version=version, name=upload.name, size=upload.size,
-                                     sha256=digest, uploaded_by=acting_user)
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
+    for upload, name, digest in hashed_uploads:
+        DraftAttachment.objects.create(
+            version=version, file=attachment_stored(upload, digest), name=name,
+            size=upload.size, sha256=digest, uploaded_by=acting_user)
         audit_record(action="attachment_upload", actor=acting_user, decision=decision,
-                     task=task, after={"version": version.number, "name": upload.name,
+                     task=task, after={"version": version.number, "name": name,
                                        "sha256": digest, "size": upload.size})
     Decision.objects.filter(pk=decision.pk).update(current_version=version)
     decision.current_version = version
