@@ -64,7 +64,7 @@ def download(office, role="auditor") -> bytes:
     response = office.client(role).get(dossier_url(office.decision))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    return response.content
+    return b"".join(response.streaming_content)
 
 
 def verify(path) -> int:

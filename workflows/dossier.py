@@ -1,15 +1,17 @@
 """The dossier download: one decision's archive (Art. 33) as a ZIP, for whoever may read it."""
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.views import generic
 
-from decisions.dossier.build import build_dossier
+from decisions.dossier.build import dossier_file
 
 from .pages import DecisionPageMixin
 
 
 class DossierDownloadView(DecisionPageMixin, generic.View):
-    """Every download is an event of the decision's trail, an auditor's read included."""
+    """Every download is an event of the decision's trail, an auditor's read included. The ZIP
+    is written to a temporary file and streamed from it: a decision's attachments are never
+    held in memory together."""
 
     flow_class = None
     viewset = None
@@ -17,9 +19,8 @@ class DossierDownloadView(DecisionPageMixin, generic.View):
 
     def get(self, request, *args, **kwargs):
         decision = self.get_decision()
-        archive = build_dossier(decision, acting_user=request.user)
-        response = HttpResponse(archive, content_type="application/zip")
-        response["Content-Disposition"] = (
-            f'attachment; filename="juece-decision-{decision.pk}-dossier.zip"')
+        response = FileResponse(dossier_file(decision, acting_user=request.user),
+                                as_attachment=True, content_type="application/zip",
+                                filename=f"juece-decision-{decision.pk}-dossier.zip")
         response["Cache-Control"] = "no-store"
         return response

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import zipfile
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,51 +29,76 @@ DOSSIER_LANGUAGE = "zh-hans"
 
 
 def build_dossier(decision: Decision, *, acting_user) -> bytes:
-    """The dossier as ZIP bytes; the export is itself an event, recording the manifest's digest."""
+    """The dossier as ZIP bytes (in memory: for tests and small decisions; a download streams
+    ``dossier_file``)."""
+    buffer = io.BytesIO()
+    write_dossier(decision, buffer, acting_user=acting_user)
+    return buffer.getvalue()
+
+
+def dossier_file(decision: Decision, *, acting_user):
+    """The dossier in a temporary file, positioned at its start, for a download to stream."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    try:
+        write_dossier(decision, handle, acting_user=acting_user)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def write_dossier(decision: Decision, out, *, acting_user) -> str:
+    """Write the dossier's ZIP to ``out``, each attachment copied chunk by chunk (never a whole
+    file in memory), and return the manifest's digest; the export is itself an event."""
     with transaction.atomic(), translation.override(DOSSIER_LANGUAGE):
         decision = selectors.decision_for_page(decision.pk)
         events = list(decision.events.select_related("actor").order_by("sequence"))
         created_at = timezone.now()
+        stamp = timezone.localtime(created_at).timetuple()[:6]
         record = decision_record(decision)
-        files: dict[str, bytes] = {
-            "decision.json": _json_bytes(record),
-            "events.json": _json_bytes(events_record(events)),
-        }
-        for version in decision.versions.all():
-            files[_draft_path(version.number)] = version.text.encode("utf-8")
-            for attachment, path in zip(version.attachments.all(),
-                                        _attachment_paths(version), strict=True):
-                content = _read_file(attachment)
-                if content is not None:
-                    files[path] = content
-        files["summary.pdf"] = summary_pdf(record, events, created_at=created_at,
-                                           created_by=_person(acting_user))
-        manifest = {
-            "format": FORMAT,
-            "decision": decision.pk,
-            "title": decision.title,
-            "created_at": created_at,
-            "created_by": _person(acting_user),
-            "events": {"count": len(events),
-                       "first_sequence": events[0].sequence if events else None,
-                       "last_sequence": events[-1].sequence if events else None,
-                       "last_hash": events[-1].hash if events else None},
-            "files": [{"path": path, "size": len(content),
-                       "sha256": hashlib.sha256(content).hexdigest()}
-                      for path, content in files.items()],
-        }
-        manifest_bytes = _json_bytes(manifest)
-        digest = hashlib.sha256(manifest_bytes).hexdigest()
-        files["manifest.json"] = manifest_bytes
-        files["manifest.sha256"] = f"{digest}  manifest.json\n".encode("ascii")
-        archive = _zip(files, created_at)
+        listed: list[dict] = []
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            def add(path: str, content: bytes) -> None:
+                archive.writestr(_entry(path, stamp), content)
+                listed.append({"path": path, "size": len(content),
+                               "sha256": hashlib.sha256(content).hexdigest()})
+
+            add("decision.json", _json_bytes(record))
+            add("events.json", _json_bytes(events_record(events)))
+            for version in decision.versions.all():
+                add(_draft_path(version.number), version.text.encode("utf-8"))
+                for attachment, path in zip(version.attachments.all(),
+                                            _attachment_paths(version), strict=True):
+                    copied = _copy_file(archive, _entry(path, stamp), attachment)
+                    if copied is not None:
+                        listed.append(copied)
+            add("summary.pdf", summary_pdf(record, events, created_at=created_at,
+                                           created_by=_person(acting_user)))
+            manifest = {
+                "format": FORMAT,
+                "decision": decision.pk,
+                "title": decision.title,
+                "created_at": created_at,
+                "created_by": _person(acting_user),
+                "events": {"count": len(events),
+                           "first_sequence": events[0].sequence if events else None,
+                           "last_sequence": events[-1].sequence if events else None,
+                           "last_hash": events[-1].hash if events else None},
+                "files": listed,
+            }
+            manifest_bytes = _json_bytes(manifest)
+            digest = hashlib.sha256(manifest_bytes).hexdigest()
+            archive.writestr(_entry("manifest.json", stamp), manifest_bytes)
+            archive.writestr(_entry("manifest.sha256", stamp),
+                             f"{digest}  manifest.json\n".encode("ascii"))
         # Recorded once the dossier is assembled: a dossier cannot contain the event of its own
         # export, whose digest covers the dossier. The next export will contain this one.
         audit_record(action="dossier_export", actor=acting_user, decision=decision,
-                     after={"manifest_sha256": digest, "files": len(manifest["files"]),
+                     after={"manifest_sha256": digest, "files": len(listed),
                             "events": len(events),
                             "last_sequence": manifest["events"]["last_sequence"]})
-    return archive
+    return digest
 
 
 def events_record(events: list[AuditEvent]) -> list[dict]:
@@ -261,14 +287,21 @@ def _attachment_paths(version) -> list[str]:
     return paths
 
 
-def _read_file(attachment) -> bytes | None:
-    """The stored file, or None when the storage lost it: the manifest then lacks it, and the
-    offline check reports the attachment as missing."""
+def _copy_file(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, attachment) -> dict | None:
+    """Copy the stored file into the ZIP in chunks, hashing it on the way; None when the storage
+    lost it: the manifest then lacks it, and the offline check reports the attachment missing."""
     try:
-        with attachment.file.open("rb") as handle:
-            return handle.read()
+        source = attachment.file.open("rb")
     except FileNotFoundError:
         return None
+    digest, size = hashlib.sha256(), 0
+    entry.file_size = attachment.size  # ZIP64 is chosen before the first byte is written
+    with source, archive.open(entry, "w") as target:
+        for chunk in source.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    return {"path": entry.filename, "size": size, "sha256": digest.hexdigest()}
 
 
 def _json_bytes(data) -> bytes:
@@ -276,12 +309,7 @@ def _json_bytes(data) -> bytes:
                       sort_keys=False).encode("utf-8") + b"\n"
 
 
-def _zip(files: dict[str, bytes], created_at) -> bytes:
-    stamp = timezone.localtime(created_at).timetuple()[:6]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, content in files.items():
-            info = zipfile.ZipInfo(path, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
-    return buffer.getvalue()
+def _entry(path: str, stamp) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(path, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
