@@ -1,9 +1,11 @@
-"""Audit events for what happens outside the services: logging in and out.
+"""Audit events for what happens outside the services: logging in and out. A failed login is
+no event of its own: the web layer's lockout records one event per lockout
+(workflows/accounts/lockout.py), so that guessing passwords cannot flood the chain.
 
 The flow engine's task moves reach the audit trail through the services it calls
 (workflows/signals.py calls stage_tasks/services.py)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from .audit import audit_record
@@ -19,9 +21,3 @@ def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(action="logout", actor=user)
 
-
-@receiver(user_login_failed, dispatch_uid="juece_audit_login_failed")
-def _login_failed(sender, credentials, request=None, **kwargs):
-    """The login that was tried, never the password."""
-    audit_record(action="login_failed", actor=None,
-                 after={"username": str(credentials.get("username", ""))[:150]})

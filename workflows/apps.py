@@ -13,6 +13,13 @@ class WorkflowsConfig(AppConfig):
             checks,  # noqa: F401  (every stage has its step in the flow)
             signals,  # noqa: F401  (the flow tells the domain its task moves)
         )
+        from .accounts import (  # noqa: F401  (lockout audit, session clock, credentials end)
+            credentials,
+            lockout,
+            sessions,
+        )
+        from .accounts.admin import unregister_token_admin
         from .links import decision_path, task_path
 
         register_paths(decision=decision_path, task=task_path)
+        unregister_token_admin()

@@ -5,6 +5,7 @@ it working at once; ``DATABASE_URL`` selects PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +44,8 @@ INSTALLED_APPS = [
     "decisions.apps.DecisionsConfig",
     "workflows.apps.WorkflowsConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -58,15 +60,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.accounts.sessions.SessionLifetimeMiddleware",
     "workflows.cache_control.NoStoreMiddleware",
     "workflows.middleware.SiteLoginRequiredMiddleware",
     "decisions.audit.refusals.AuditContextMiddleware",
     "workflows.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for repeated failures into its 429 (workflows/accounts).
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "workflows.accounts.lockout.LockoutBackend",  # first: refuses a locked-out login
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -102,9 +108,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("JUECE_PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (workflows/accounts, docs/security.md). A browser session ends after this many idle
+# minutes and this many hours after the login; the API's tokens after JUECE_API_TOKEN_HOURS.
+JUECE_SESSION_IDLE_MINUTES = int(os.environ.get("JUECE_SESSION_IDLE_MINUTES", "30"))
+JUECE_SESSION_MAX_HOURS = float(os.environ.get("JUECE_SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = JUECE_SESSION_IDLE_MINUTES * 60
+JUECE_API_TOKEN_HOURS = float(os.environ.get("JUECE_API_TOKEN_HOURS", "10"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=JUECE_API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Repeated failed logins (form, admin, API token) lock out the username and, apart, the address
+# for a cool-off (django-axes); each failure is kept in axes' tables, each lockout audited once.
+AXES_FAILURE_LIMIT = int(os.environ.get("JUECE_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("JUECE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "workflows.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "decisions.audit.refusals.request_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -174,6 +202,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # axes logs every login at INFO; its warnings (failures, lockouts) are enough.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Audit trail: trust X-Forwarded-For only behind a proxy that sets it.
@@ -239,14 +269,31 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_BROKER_FOLDER / "beat-schedule")
 # The REST API (workflows/api): token or session, object permissions, 409 for statutory gates.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "workflows.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Bad JSON (even 100,000 nested brackets) is a 400 (workflows/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "workflows.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Rates in JUECE_API_RATES (workflows/api/throttles.py); the token exchange has its own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "workflows.api.throttles.AnonThrottle",
+        "workflows.api.throttles.UserThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflows.api.exceptions.exception_handler",
+}
+# Requests per address (anonymous, token exchange) or per user; empty: no limit.
+JUECE_API_RATES = {
+    "anon": os.environ.get("JUECE_API_ANON_RATE", "60/minute"),
+    "user": os.environ.get("JUECE_API_USER_RATE", "600/minute"),
+    "token": os.environ.get("JUECE_API_TOKEN_RATE", "10/minute"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "juece API",

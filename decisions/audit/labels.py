@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "login": _("Logged in"),
     "logout": _("Logged out"),
     "login_failed": _("Failed login"),
+    "login_locked_out": _("Login locked after repeated failures"),
+    "session_expired": _("Session ended (idle or too old)"),
+    "credentials_revoked": _("API tokens and sessions ended"),
     "access_refused": _("Access refused"),
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
@@ -84,7 +87,7 @@ ACTION_LABELS = {
 }
 
 #: Actions shown highlighted: someone reached for what he may not see or do.
-REFUSALS = frozenset({"access_refused", "login_failed"})
+REFUSALS = frozenset({"access_refused", "login_failed", "login_locked_out"})
 
 
 def action_label(code: str) -> str:
@@ -237,6 +240,12 @@ FIELD_LABELS = {
 ACTION_FIELD_LABELS = {
     ("disagreement_record", "positions"): _("each side's position"),
     ("access_refused", "method"): _("Request method"),
+    ("login_locked_out", "failures"): _("Failed logins"),
+    ("credentials_revoked", "username"): _("Whose tokens and sessions"),
+    ("credentials_revoked", "reason"): _("Why (password_changed, role_changed, logout_all)"),
+    ("credentials_revoked", "tokens"): _("API tokens ended"),
+    ("credentials_revoked", "sessions"): _("Browser sessions ended"),
+    ("session_expired", "reason"): _("Why (idle, lifetime)"),
     ("expert_opinion_adoption_record", "opinion"): _("Expert opinion record"),
     ("counsel_opinion_record", "opinion"): _("legal opinion"),
 }

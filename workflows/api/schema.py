@@ -22,6 +22,8 @@ _ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="No permission to act."),
     404: OpenApiResponse(ErrorSerializer, description="Not found, or not visible to you."),
     409: OpenApiResponse(GateRefusalSerializer, description="A statutory gate refused."),
+    429: OpenApiResponse(ErrorSerializer, description=(
+        "Too many requests, or too many failed logins (then code login_locked_out).")),
 }
 
 

@@ -162,6 +162,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class GateRefusalSerializer(serializers.Serializer):

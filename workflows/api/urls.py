@@ -23,6 +23,8 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its start-up script from its own URL (?script), not inline: the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -6,14 +6,14 @@ the body (400), then the service's own gates (409).
 """
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from knox.models import AuthToken
 from rest_framework import exceptions, generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,9 +24,11 @@ from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
 from decisions.rulebook import Stage
 from workflows import actions
+from workflows.accounts.credentials import credentials_end
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
 
 from . import schema
+from .authentication import TokenAuthentication
 from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody, WithdrawalBody
 from .completion import perform
 from .filters import DecisionFilter
@@ -39,6 +41,7 @@ from .serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from .throttles import TokenThrottle
 
 MAX_ID = 2**63 - 1
 
@@ -92,13 +95,16 @@ def _require_open(task) -> None:
 
 
 class TokenView(APIView):
-    """Exchange a login and password for the user's API token (a login, in the audit trail)."""
+    """Exchange a login and password for a new API token, valid until its ``expiry`` (a login,
+    in the audit trail). Only the token's digest is stored: it is shown this once. Repeated
+    failures lock the login and the address out (429, workflows/accounts/lockout.py)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer,
-                                                              **schema.errors(400)})
+                                                              **schema.errors(400, 429)})
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -106,9 +112,33 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to log in with the provided credentials.")]})
-        token, _created = Token.objects.get_or_create(user=user)
+        token, key = AuthToken.objects.create(user=user)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        return Response({"token": token.key})
+        return Response({"token": key, "expiry": token.expiry})
+
+
+class LogoutView(APIView):
+    """End the token of this request (a logout, in the audit trail)."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None, **schema.errors(401)})
+    def post(self, request):
+        request.auth.delete()
+        user_logged_out.send(sender=request.user.__class__, request=request._request,
+                             user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """End every token and every browser session of the user, e.g. when a token was lost."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None, **schema.errors(401)})
+    def post(self, request):
+        credentials_end(request.user, reason="logout_all", actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values),

@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,10 +35,15 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}.")
         ensure_roles()
         User = get_user_model()
-        user, created = User.objects.get_or_create(username=username)
+        user = User.objects.filter(username=username).first() or User(username=username)
+        created = user.pk is None
         user.email = email
         if name is not None:
             user.last_name, user.first_name = name.strip(), ""
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError("The password is refused: " + " ".join(error.messages)) from None
         user.is_active = True
         user.set_password(password)
         user.save()
