@@ -15,7 +15,7 @@ COPY pyproject.toml README.md LICENSE ./
 COPY config ./config
 COPY decisions ./decisions
 COPY workflows ./workflows
-RUN pip install '.[prod]'
+RUN pip install .
 
 # The project folder stays first on sys.path, so BASE_DIR is /app (templates/, locale/).
 COPY manage.py ./
@@ -30,4 +30,4 @@ USER juece
 VOLUME ["/var/lib/juece/media"]
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+     "--access-logfile", "-", "--no-control-socket"]

@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "calendar_year_delete": _("Working-day calendar deleted"),
     "stage_period_edit": _("Stage period edited"),
     "stage_period_delete": _("Stage period deleted"),
+    "administrator_create": _("First administrator created"),  # manage.py create_admin
 }
 
 #: Actions shown highlighted: someone reached for what he may not see or do.

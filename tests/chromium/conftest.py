@@ -100,19 +100,45 @@ def artifacts(request) -> Path:
     return folder
 
 
+# Every page reports what its Content-Security-Policy blocked (config/settings/base.py): the
+# browser fires securitypolicyviolation in the page, which this script writes to the console.
+CSP_REPORTER = """
+document.addEventListener('securitypolicyviolation', function (event) {
+  console.error('CSP violation: ' + event.effectiveDirective + ' blocked '
+                + (event.blockedURI || 'inline') + ' in ' + (event.sourceFile || event.documentURI)
+                + ':' + event.lineNumber + ' ' + (event.sample || ''));
+});
+"""
+
+
 @pytest.fixture
-def person(chromium, live_server, artifacts):
-    """``person(user)``: a fresh browser context for that user, not yet logged in."""
+def csp_violations() -> list[str]:
+    """What the policy blocked in any page of the test's browsers: a test fails on any."""
+    return []
+
+
+@pytest.fixture
+def person(chromium, live_server, artifacts, csp_violations):
+    """``person(user)``: a fresh browser context for that user, not yet logged in. The test
+    fails, after it ran, if the Content-Security-Policy blocked anything in any of its pages."""
     contexts = []
     counter = [0]
+
+    def on_console(message):
+        if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def open_as(user, *, viewport=DESKTOP) -> Person:
         context = chromium.new_context(locale="zh-CN", viewport=viewport,
                                        base_url=live_server.url, accept_downloads=True)
         context.set_default_timeout(15_000)
+        context.add_init_script(CSP_REPORTER)
+        context.on("console", on_console)
         contexts.append(context)
         return Person(user=user, page=context.new_page(), folder=artifacts, counter=counter)
 
     yield open_as
     for context in contexts:
         context.close()
+    if csp_violations:
+        pytest.fail("The Content-Security-Policy blocked something:\n" + "\n".join(csp_violations))
