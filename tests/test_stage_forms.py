@@ -82,9 +82,11 @@ def test_a_stale_review_shows_and_names_the_current_draft(people):
 
 @pytest.mark.parametrize("action", ["index", "execute", "assign"])
 def test_a_task_opened_without_the_grant_says_where_it_stands(people, action):
+    """To one who may read the decision (the auditor); anyone else gets the site's 404
+    (tests/test_security_refusals.py)."""
     journey = Journey(people).submit()
     task = open_task(journey.decision, "acceptance")
-    response = logged_in(people["drafter2"]).get(task_url(task, action))
+    response = logged_in(people["auditor"]).get(task_url(task, action))
     assert response.status_code == 403
     page = response.content.decode()
     assert "决策受理" in page
@@ -95,7 +97,7 @@ def test_a_task_opened_without_the_grant_says_where_it_stands(people, action):
 def test_a_held_task_names_its_holder(people):
     journey = Journey(people).submit().accept().participate()
     task = open_task(journey.decision, "legal_review")
-    response = logged_in(people["reviewer2"]).post(task_url(task), {})
+    response = logged_in(people["auditor"]).post(task_url(task), {})
     assert response.status_code == 403
     assert "张审查" in response.content.decode()
     assert "合法性审查" in response.content.decode()

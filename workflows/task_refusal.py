@@ -3,11 +3,14 @@
 viewflow answers such a visit with a bare 403, or redirects to ``/`` with a passing message; a
 person who followed a link needs to know which stage the task is at, who has it now (a named
 person, or the queue of the role that acts at that stage) and the way back to his own inbox.
+Someone who may not even read the decision is told nothing: the site's 404, as for any page of
+a decision he may not see. Either refusal is an audit event (workflows/middleware.py).
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,7 +18,6 @@ from django.views import generic
 from viewflow.workflow.models import Task
 
 from decisions import permissions
-from decisions.audit.refusals import record_refusal
 from decisions.people import display_name
 from decisions.rulebook import RULES_BY_STAGE, Stage
 
@@ -33,14 +35,14 @@ def task_holder(task) -> str:
 
 def task_refused(request, task) -> TemplateResponse:
     decision = decision_of_task(task)
-    record_refusal(request, decision)
-    may_view = permissions.can_view(request.user, decision)
+    if not permissions.can_view(request.user, decision):
+        raise Http404
     context = {
         "task": task,
         "stage": Stage(str(task.flow_task.stage)).label,
         "holder": task_holder(task),
         "is_open": is_open(task),
-        "decision": decision if may_view else None,
+        "decision": decision,
         "process": task.process,
     }
     return TemplateResponse(request, "workflows/task_refused.html", context, status=403)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "workflows.accounts.sessions.SessionLifetimeMiddleware",
     "workflows.cache_control.NoStoreMiddleware",
     "workflows.middleware.SiteLoginRequiredMiddleware",
+    "workflows.middleware.DecisionReadRequiredMiddleware",
     "decisions.audit.refusals.AuditContextMiddleware",
     "workflows.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -208,6 +209,9 @@ LOGGING = {
 
 # Audit trail: trust X-Forwarded-For only behind a proxy that sets it.
 JUECE_TRUST_X_FORWARDED_FOR = env_bool("JUECE_TRUST_X_FORWARDED_FOR", False)
+# Refusals (401, 403, 404) are audit events: one per user, IP, method and path a minute, counted;
+# at most this many events a minute per user and IP, the rest counted under one more.
+JUECE_REFUSAL_EVENTS_PER_MINUTE = int(os.environ.get("JUECE_REFUSAL_EVENTS_PER_MINUTE", "30"))
 
 # Deadlines and reminders
 JUECE_REMINDER_LEAD_WORKING_DAYS = int(os.environ.get("JUECE_REMINDER_LEAD_WORKING_DAYS", "3"))

@@ -42,3 +42,29 @@ class AuditEvent(ImmutableRecord):
 
     def __str__(self):
         return f"#{self.sequence} {self.occurred_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class RefusalTally(models.Model):
+    """Identical refusals within one clock minute: the first is an audit event, the others only
+    add to ``count`` here, so that a scanner or a reloading browser cannot flood the chain.
+
+    Identical means the same user (or none), IP address, method and path. The next event of the
+    same kind seals this count into the chain (its ``earlier_refusals``); a source past the
+    minute's limit of events has its further refusals counted under one overflow tally."""
+
+    key = models.CharField(max_length=64)
+    source = models.CharField(max_length=64)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT,
+                                 related_name="refusal_tally")
+
+    class Meta:
+        verbose_name = _("refusal tally")
+        verbose_name_plural = _("refusal tallies")
+        constraints = [models.UniqueConstraint(fields=["key", "minute"],
+                                               name="decisions_refusal_once_a_minute")]
+        indexes = [models.Index(fields=["source", "minute"], name="decisions_refusal_source_idx")]
+
+    def __str__(self):
+        return f"{self.minute:%Y-%m-%d %H:%M} ×{self.count}"

@@ -1,7 +1,7 @@
 """Django's models module of the app: every model, each defined in its concept's folder
 (decisions/<concept>/models.py) and imported here."""
 
-from ..audit.models import GENESIS_HASH, AuditEvent
+from ..audit.models import GENESIS_HASH, AuditEvent, RefusalTally
 from ..calendar.models import CalendarDay, CalendarYear
 from ..deadlines.models import (
     DeadlineChange,
@@ -57,6 +57,7 @@ __all__ = [
     "Publication",
     "PublicComment",
     "PublicParticipation",
+    "RefusalTally",
     "RiskAssessment",
     "StageSkip",
     "StageTask",

@@ -125,32 +125,39 @@ def test_a_stale_review_is_refused(person, people):
 
 
 def test_a_task_url_opened_without_the_grant(person, people):
+    """One who may read the decision (the auditor) is told where the task stands; anyone else
+    gets the site's 404, which tells nothing of the decision or its task."""
     journey = Journey(people).submit()
     acceptance = open_task(journey.decision, "acceptance")
     stranger = person(people["drafter2"]).log_in()
-    page = stranger.page
+    response = stranger.page.goto(task_url(acceptance, "index"))
+    assert response.status == 404
+    expect(stranger.page.locator(".juece-task-refused")).to_have_count(0)
+    assert journey.decision.title not in stranger.page.content()
+    stranger.shot("task-of-another-decision-404")
+
+    reader = person(people["auditor"]).log_in()
+    page = reader.page
     response = page.goto(task_url(acceptance))
     assert response.status == 403
     card = page.locator(".juece-task-refused")
     expect(card).to_be_visible()
     expect(card.locator(".juece-task-stage")).to_have_text("决策受理")
     expect(card.locator(".juece-task-holder")).to_have_text("决策机关办公室的待认领队列")
-    stranger.shot("queue-task-refused")
+    reader.shot("queue-task-refused")
 
     journey.accept().participate()
     review = open_task(journey.decision, "legal_review")
-    other_reviewer = person(people["reviewer2"]).log_in()
-    page = other_reviewer.page
     response = page.goto(task_url(review, "index"))
     assert response.status == 403
     card = page.locator(".juece-task-refused")
     expect(card.locator(".juece-task-stage")).to_have_text("合法性审查")
     expect(card.locator(".juece-task-holder")).to_have_text("张审查")
-    other_reviewer.shot("held-task-refused")
+    reader.shot("held-task-refused")
     card.get_by_role("link", name="返回我的待办").click()
     page.wait_for_load_state()
     expect(page).to_have_url(re.compile("/decision/inbox/"))
-    other_reviewer.shot("back-in-inbox")
+    reader.shot("back-in-inbox")
 
 
 def test_withdrawal_needs_a_reason_then_archives_the_decision(person, people):
