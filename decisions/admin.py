@@ -44,6 +44,6 @@ class ProfileAdmin(ReadOnlyAdmin):
 
 for model in (models.DraftVersion, models.LegalReview, models.Meeting, models.Publication,
               models.RiskAssessment, models.ExpertOpinion, models.PublicParticipation,
-              models.Withdrawal):
+              models.Withdrawal, models.RefusalTally):
     admin.site.register(model, ReadOnlyAdmin)
 from .calendar import admin as calendar_admin  # noqa: E402, F401

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
@@ -219,3 +220,18 @@ def test_processes_and_tasks_are_read_only_in_the_admin_even_for_a_superuser(
     assert task.status == status and Process.objects.filter(pk=process.pk).exists()
     assert not AuditEvent.objects.filter(action__startswith="admin_").exists()
 
+
+
+def test_the_refusal_tallies_are_read_only_in_the_admin(admin_client, root, rf):
+    from decisions.models import RefusalTally
+
+    assert Client().get("/no/such/page/").status_code == 404
+    tally = RefusalTally.objects.get()
+    request = rf.get("/admin/")
+    request.user = root
+    model_admin = admin.site._registry[RefusalTally]
+    assert not model_admin.has_change_permission(request, tally)
+    assert not model_admin.has_delete_permission(request, tally)
+    assert admin_client.get("/admin/decisions/refusaltally/").status_code == 200
+    assert admin_client.get(f"/admin/decisions/refusaltally/{tally.pk}/change/").status_code \
+        == 200

@@ -19,7 +19,6 @@ from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views.chart import FlowChartView
 
 from decisions import permissions, selectors, services
-from decisions.audit.refusals import record_refusal
 from decisions.calendar.working import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
@@ -50,8 +49,7 @@ class DecisionPageMixin:
         except selectors.Decision.DoesNotExist as missing:
             raise Http404 from missing
         if not permissions.can_view(self.request.user, decision):
-            record_refusal(self.request, decision)
-            raise Http404
+            raise Http404  # recorded as a refusal by workflows.middleware, as every 404
         return decision
 
 

@@ -17,8 +17,8 @@ import json
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
 from django.forms.models import _get_foreign_key
+from django.utils import timezone
 
 from .chain import audit_record, jsonable
 
