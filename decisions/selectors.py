@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .audit.labels import AUDITORS_ONLY
+from .audit.refusals import refusal_counts as audit_refusal_counts
 from .models import (
     AuditEvent,
     DeadlineChange,
@@ -101,9 +103,24 @@ def decision_for_timeline_by_process(process_pk: int) -> Decision:
             .get(process_id=process_pk))
 
 
-def decision_timeline(decision: Decision) -> QuerySet[AuditEvent]:
-    """The decision's events in the order they happened, with who acted and in which task."""
-    return decision.events.select_related("actor", "task").order_by("sequence")
+def decision_timeline(decision: Decision, *, reader) -> QuerySet[AuditEvent]:
+    """The decision's events in the order they happened, with who acted and in which task: all
+    of them for an auditor; for anyone else its history, without refused attempts and reads
+    (labels.AUDITORS_ONLY). IP addresses are the auditor's too (``shows_ip``)."""
+    events = decision.events.select_related("actor", "task").order_by("sequence")
+    if not shows_ip(reader):
+        events = events.exclude(action__in=AUDITORS_ONLY)
+    return events
+
+
+def shows_ip(reader) -> bool:
+    """Whether ``reader`` sees the IP addresses and the refusals of the audit trail."""
+    return permissions.can_search_audit_trail(reader)
+
+
+def refusal_counts(events) -> dict[int, int]:
+    """How many identical refusals each refusal event stands for (audit/refusals.py)."""
+    return audit_refusal_counts(events)
 
 
 def version_number_before(decision: Decision, sequence: int) -> int | None:

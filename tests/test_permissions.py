@@ -168,7 +168,8 @@ def footprint(decision: Decision, task: Task | None = None) -> dict:
     """Everything a write would change: row counts of every domain table, the workflow and the
     grants, the decision's own state, and the task's status and owner."""
     counts = {model.__name__: model.objects.count()
-              for model in apps.get_app_config("decisions").get_models()}
+              for model in apps.get_app_config("decisions").get_models()
+              if model.__name__ != "RefusalTally"}  # the refusals' count, beside their events
     # A refused attempt writes nothing but the record of its refusal (and of logging in).
     counts["AuditEvent"] = AuditEvent.objects.exclude(
         action__in=("access_refused", "login", "logout", "login_failed")).count()

@@ -1,7 +1,9 @@
 """Every refusal is an audit event (who or no one, from where, what was asked), identical ones
-counted rather than recorded one by one; a task's address tells an outsider nothing."""
+counted rather than recorded one by one; a task's address tells an outsider nothing; and the
+decision's trail shows participants its history, auditors everything with the IP addresses."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -9,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from decisions.audit import verify_chain
+from decisions.audit import audit_record, verify_chain
 from decisions.models import AuditEvent, Decision, RefusalTally
 from workflows.flows import DecisionFlow
 
@@ -214,3 +216,75 @@ def test_one_source_past_the_minutes_limit_is_counted_under_one_more_event(
     assert RefusalTally.objects.get(event=events[-1]).count == 5
     assert logged_in(people["drafter2"]).get("/no/such/page/0/").status_code == 404
     assert len(refusals()) == 5  # another user has his own limit
+
+
+# Who reads the trail
+
+
+@pytest.fixture
+def trail(people, accepted):
+    """Decision A with a refused attempt, an auditor's read and an attachment downloaded."""
+    logged_in(people["drafter2"]).get(decision_url(accepted))
+    audit_record(action="dossier_read", actor=people["auditor"], decision=accepted,
+                 ip="10.0.0.9", after={"page": "x"})
+    audit_record(action="attachment_download", actor=people["member"], decision=accepted,
+                 ip="10.0.0.8", after={"name": "a.pdf"})
+    return accepted
+
+
+HIDDEN = {"access_refused", "dossier_read", "attachment_download"}
+
+
+def timeline_actions(html: str) -> set[str]:
+    return set(re.findall(r'<tr id="event-\d+" data-action="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("participant", ["drafter", "office", "member"])
+def test_a_participant_reads_the_history_without_ips_refusals_or_reads_on_the_page(
+        people, trail, participant):
+    response = logged_in(people[participant]).get(timeline_url(trail))
+    assert response.status_code == 200
+    html = response.content.decode()
+    actions = timeline_actions(html)
+    assert "decision_create" in actions and "decision_accept" in actions
+    assert not actions & HIDDEN
+    assert IP not in html and "10.0.0.9" not in html and '"ip"' not in html
+    assert "IP 地址" not in html
+
+
+def test_the_auditor_reads_every_event_with_its_ip_on_the_page(people, trail):
+    html = logged_in(people["auditor"]).get(timeline_url(trail)).content.decode()
+    assert timeline_actions(html) >= HIDDEN
+    assert "10.0.0.9" in html and "10.0.0.8" in html and IP in html
+
+
+@pytest.mark.parametrize("participant", ["drafter", "office", "member"])
+def test_a_participant_reads_the_history_without_ips_refusals_or_reads_in_the_api(
+        people, trail, participant):
+    client = APIClient()
+    client.force_authenticate(people[participant])
+    response = client.get(f"/api/v1/decisions/{trail.pk}/events/")
+    assert response.status_code == 200
+    events = response.json()["results"]
+    actions = {event["action"] for event in events}
+    assert "decision_create" in actions and not actions & HIDDEN
+    assert all("ip" not in event for event in events)
+
+
+def test_the_auditor_reads_every_event_with_its_ip_in_the_api(people, trail):
+    client = APIClient()
+    client.force_authenticate(people["auditor"])
+    response = client.get(f"/api/v1/decisions/{trail.pk}/events/")
+    assert response.status_code == 200
+    events = response.json()["results"]
+    assert {event["action"] for event in events} >= HIDDEN
+    assert {"10.0.0.9", "10.0.0.8"} <= {event["ip"] for event in events}
+
+
+def test_a_refusal_counted_many_times_says_so_to_the_auditor(people, accepted, at_noon):
+    outsider = logged_in(people["drafter2"])
+    for _n in range(3):
+        outsider.get(decision_url(accepted))
+    html = logged_in(people["auditor"]).get(timeline_url(accepted)).content.decode()
+    assert "同一分钟内被拒绝 3 次" in html
+

@@ -15,7 +15,8 @@ from .pages import DecisionPageMixin
 
 
 class DecisionTimelineView(DecisionPageMixin, generic.ListView):
-    """Every event of one decision in sequence order, for anyone who may read the decision."""
+    """One decision's events in sequence order, for anyone who may read the decision: all of
+    them, with IP addresses, for an auditor; its history for everyone else."""
 
     template_name = "workflows/decision_timeline.html"
     paginate_by = 100
@@ -32,14 +33,16 @@ class DecisionTimelineView(DecisionPageMixin, generic.ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.decision_timeline(self.decision)
+        return selectors.decision_timeline(self.decision, reader=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["object_list"])
         process = DecisionProcess.objects.get(pk=self.decision.process_id)
+        shows_ip = selectors.shows_ip(self.request.user)
         context.update(decision=self.decision, process=process,
-                       rows=timeline_rows(self.decision, events),
+                       rows=timeline_rows(self.decision, events, shows_ip=shows_ip),
+                       shows_ip=shows_ip,
                        may_verify_chain=permissions.can_search_audit_trail(self.request.user))
         return context
 

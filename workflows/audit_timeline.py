@@ -59,8 +59,10 @@ class TimelineRow:
     changes: list[Change] = field(default_factory=list)  # values cut, for the summary
     all_changes: list[Change] = field(default_factory=list)
     refused: bool = False
+    repeats: int = 1  # a refusal: how many identical ones within its minute it stands for
     task_only: bool = False  # a row for a task of the engine with no act on this page
     engine: list[EngineLine] = field(default_factory=list)
+    shows_ip: bool = False  # the reader is an auditor: the full record keeps the IP address
 
     @property
     def more_changes(self) -> bool:
@@ -73,13 +75,19 @@ class TimelineRow:
                          [self.event, *(line.event for line in self.engine)]}.values(),
                         key=lambda event: event.sequence)
         records = [{**event_fields(event), "hash": event.hash} for event in events]
+        if not self.shows_ip:
+            for record in records:
+                record.pop("ip")
         return json.dumps(records if len(records) > 1 else records[0], ensure_ascii=False,
                           indent=2, sort_keys=True, default=str)
 
 
-def timeline_rows(decision, events: list[AuditEvent]) -> list[TimelineRow]:
-    """The rows of one page of the decision's events (sequence order)."""
+def timeline_rows(decision, events: list[AuditEvent], *,
+                  shows_ip: bool = False) -> list[TimelineRow]:
+    """The rows of one page of the decision's events (sequence order); ``shows_ip`` for an
+    auditor, whose rows' full records keep the IP addresses."""
     names = _names(decision, events)
+    repeats = selectors.refusal_counts(events) if shows_ip else {}
     versions = list(decision.versions.all())  # prefetched
     by_number = {v.number: v for v in versions}
     by_sha = {v.sha256: v for v in versions}
@@ -100,7 +108,7 @@ def timeline_rows(decision, events: list[AuditEvent]) -> list[TimelineRow]:
                 if untasked_act is not None and untasked_act.event.stage == event.stage:
                     row_of_task[event.task_id] = untasked_act  # the proposal's start task
                 else:
-                    row_of_task[event.task_id] = _task_row(event)
+                    row_of_task[event.task_id] = _task_row(event, shows_ip)
                     rows.append(row_of_task[event.task_id])
             folded.append(event)
             continue
@@ -115,7 +123,8 @@ def timeline_rows(decision, events: list[AuditEvent]) -> list[TimelineRow]:
             event=event, label=action_label(event.action), who=_who(event),
             stage_label=_stage_label(event.stage), version=named or current,
             previous_version=previous, changes=cut[:SUMMARY_FIELDS], all_changes=changes,
-            refused=event.action in REFUSALS)
+            refused=event.action in REFUSALS, repeats=repeats.get(event.pk, 1),
+            shows_ip=shows_ip)
         if act_of_task.get(event.task_id) == event.sequence:
             row_of_task[event.task_id] = row
         if event.action in STAGE_ACTS:
@@ -135,10 +144,11 @@ def timeline_rows(decision, events: list[AuditEvent]) -> list[TimelineRow]:
     return rows
 
 
-def _task_row(event: AuditEvent) -> TimelineRow:
+def _task_row(event: AuditEvent, shows_ip: bool) -> TimelineRow:
     step = code_label("node", (event.after or {}).get("node", ""))
     return TimelineRow(event=event, label=_("Task of the flow: %(step)s") % {"step": step},
-                       who="", stage_label=_stage_label(event.stage), task_only=True)
+                       who="", stage_label=_stage_label(event.stage), task_only=True,
+                       shows_ip=shows_ip)
 
 
 def _summarise_task(row: TimelineRow) -> None:

@@ -85,10 +85,20 @@ ACTION_LABELS = {
     "stage_period_edit": _("Stage period edited"),
     "stage_period_delete": _("Stage period deleted"),
     "administrator_create": _("First administrator created"),  # manage.py create_admin
+    # The admin
+    "admin_add": _("Added in the admin"),
+    "admin_change": _("Changed in the admin"),
+    "admin_delete": _("Deleted in the admin"),
 }
 
 #: Actions shown highlighted: someone reached for what he may not see or do.
 REFUSALS = frozenset({"access_refused", "login_failed", "login_locked_out"})
+
+#: What of a decision's trail only an auditor reads: refused attempts, and reads (of a dossier,
+#: an attachment, the chain), the auditor's own among them. Participants read the decision's
+#: history: its acts, who did them and when (selectors.decision_timeline).
+AUDITORS_ONLY = REFUSALS | frozenset({"dossier_read", "dossier_export", "attachment_download",
+                                      "audit_chain_verify", "audit_head_export"})
 
 
 def action_label(code: str) -> str:
@@ -235,12 +245,33 @@ FIELD_LABELS = {
     "ok": _("Chain intact"),
     "first_bad_sequence": _("First broken event"),
     "chain_problem": _("Problem found"),
+    # Changes in the admin
+    "model": _("Kind of record"),
+    "object": _("Record"),
+    "password_changed": _("Password changed"),
+    "groups": _("Roles (groups)"),
+    "user_permissions": _("The user's own permissions"),
+    "is_active": _("Active"),
+    "is_staff": _("May use the admin"),
+    "is_superuser": _("Superuser"),
+    "first_name": _("Given name"),
+    "last_name": _("Family name"),
+    "email": _("E-mail"),
 }
 
 #: Where one action's field means something else than the same key elsewhere.
 ACTION_FIELD_LABELS = {
     ("disagreement_record", "positions"): _("each side's position"),
     ("access_refused", "method"): _("Request method"),
+    ("access_refused", "status"): _("Answer (HTTP status)"),
+    ("access_refused", "decision"): _("Decision asked for"),
+    ("access_refused", "task"): _("Task asked for"),
+    ("access_refused", "overflow"): _("Further refusals of this user and address this minute "
+                                      "counted here"),
+    ("access_refused", "earlier_refusals"): _("Identical refusals of an earlier minute"),
+    **{(action, key): label
+       for action in ("admin_add", "admin_change", "admin_delete")
+       for key, label in (("username", _("login")), ("name", _("name")))},
     ("login_locked_out", "failures"): _("Failed logins"),
     ("credentials_revoked", "username"): _("Whose tokens and sessions"),
     ("credentials_revoked", "reason"): _("Why (password_changed, role_changed, logout_all)"),

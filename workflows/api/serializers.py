@@ -135,11 +135,20 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(help_text="The actor's login, null for none.")
+    ip = serializers.IPAddressField(
+        allow_null=True, required=False,
+        help_text="The request's IP address: for an auditor only (left out for anyone else).")
 
     class Meta:
         model = AuditEvent
         fields = ["id", "sequence", "occurred_at", "actor", "ip", "action", "stage", "task",
                   "before", "after", "prev_hash", "hash"]
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if not self.context.get("shows_ip", False):
+            data.pop("ip")
+        return data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event):

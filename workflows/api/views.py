@@ -193,7 +193,9 @@ class DecisionDetailView(Lookups, APIView):
 @extend_schema(parameters=[schema.ID], responses={200: EventSerializer(many=True),
                                                   **schema.errors(401, 404)})
 class DecisionEventsView(Lookups, generics.ListAPIView):
-    """The decision's audit events, oldest first; an auditor's reading is itself recorded."""
+    """The decision's audit events, oldest first; an auditor's reading is itself recorded. An
+    auditor reads every event with its IP address; anyone else the decision's history (no
+    refused attempts, no reads, no IP addresses)."""
 
     serializer_class = EventSerializer
 
@@ -201,7 +203,11 @@ class DecisionEventsView(Lookups, generics.ListAPIView):
         decision = self.decision_or_404(self.kwargs["pk"])
         services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
                                               page="api:events")
-        return selectors.decision_timeline(decision)
+        return selectors.decision_timeline(decision, reader=self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(),
+                "shows_ip": selectors.shows_ip(self.request.user)}
 
 
 @extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values)],
