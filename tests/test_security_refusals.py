@@ -288,3 +288,27 @@ def test_a_refusal_counted_many_times_says_so_to_the_auditor(people, accepted, a
     html = logged_in(people["auditor"]).get(timeline_url(accepted)).content.decode()
     assert "同一分钟内被拒绝 3 次" in html
 
+
+
+def dossier_url(decision) -> str:
+    return DecisionFlow.instance.reverse("dossier", args=[decision.process_id])
+
+
+@pytest.mark.parametrize("participant", ["drafter", "member", "head"])
+def test_the_dossier_with_the_whole_trail_is_not_a_participants(people, trail, participant):
+    client = logged_in(people[participant])
+    assert client.get(decision_url(trail)).status_code == 200
+    assert dossier_url(trail) not in client.get(decision_url(trail)).content.decode()
+    assert client.get(dossier_url(trail)).status_code == 403
+    assert refusals()[-1].actor == people[participant]
+    assert refusals()[-1].after["path"] == dossier_url(trail)
+
+
+@pytest.mark.parametrize("keeper", ["auditor", "office"])
+def test_the_dossier_is_the_auditors_and_the_offices_which_keeps_the_archive(people, trail,
+                                                                            keeper):
+    client = logged_in(people[keeper])
+    assert dossier_url(trail) in client.get(decision_url(trail)).content.decode()
+    response = client.get(dossier_url(trail))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)

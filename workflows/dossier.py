@@ -1,11 +1,13 @@
-"""The dossier download: one decision's archive (Art. 33) as a ZIP, for whoever may read it."""
+"""The dossier download: one decision's archive (Art. 33) as a ZIP, for its auditors and the
+office that keeps the archive: it holds the whole audit trail, IP addresses included."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.views import generic
 
 from decisions.dossier.build import dossier_file
 
-from .pages import DecisionPageMixin
+from .pages import DecisionPageMixin, may_take_the_dossier
 
 
 class DossierDownloadView(DecisionPageMixin, generic.View):
@@ -19,6 +21,8 @@ class DossierDownloadView(DecisionPageMixin, generic.View):
 
     def get(self, request, *args, **kwargs):
         decision = self.get_decision()
+        if not may_take_the_dossier(request.user):
+            raise PermissionDenied
         response = FileResponse(dossier_file(decision, acting_user=request.user),
                                 as_attachment=True, content_type="application/zip",
                                 filename=f"juece-decision-{decision.pk}-dossier.zip")

@@ -22,7 +22,7 @@ from decisions import permissions, selectors, services
 from decisions.calendar.working import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
-from decisions.rulebook import RULES, Stage
+from decisions.rulebook import RULES, Role, Stage
 
 from . import actions, forms, queues
 from .deadline_display import deadline_of, state_badge
@@ -132,6 +132,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             may_withdraw=(permissions.may_withdraw(self.request.user, decision)
                           and selectors.withdrawal_problem(decision) is None),
             withdrawal_form=forms.WithdrawalForm(auto_id="id_withdraw_%s"),
+            may_take_dossier=may_take_the_dossier(self.request.user),
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and selectors.opinion_adoption_problem(decision) is None),
             expert_opinions=[
@@ -141,6 +142,13 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
                 for opinion in decision.expert_opinions.all()],
         )
         return context
+
+
+def may_take_the_dossier(user) -> bool:
+    """The archive dossier holds the decision's whole trail, refused attempts and IP addresses
+    included: it is the auditors' (selectors.shows_ip) and the office's, which keeps the archive
+    (Art. 33); not every participant's."""
+    return selectors.shows_ip(user) or permissions.has_role(user, Role.OFFICE)
 
 
 def _open_task_rows(decision, open_tasks) -> list[dict]:
