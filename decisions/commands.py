@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import services
 from .records.initiation import PROPOSAL_FIELDS
-from .rulebook import Stage
+from .rulebook import COUNSEL_OPINION_STEP, Stage
 
 
 @dataclass(kw_only=True)
@@ -91,6 +91,7 @@ class Acceptance(StageInput):
     reason: str = ""
     lead_unit: str | None = None
     reviewer: object = None
+    counsel: object = None
     experts: list = field(default_factory=list)
     risk_assessor: object = None
     participation_skip_confirmed: bool = False
@@ -103,7 +104,7 @@ class Acceptance(StageInput):
             raise ValidationError({"outcome": [_("Accept the proposal or return it.")]})
         return services.decision_accept(
             decision=decision, lead_unit=self.lead_unit, reviewer=self.reviewer,
-            experts=list(self.experts), risk_assessor=self.risk_assessor,
+            counsel=self.counsel, experts=list(self.experts), risk_assessor=self.risk_assessor,
             participation_skip_confirmed=self.participation_skip_confirmed,
             acting_user=acting_user, task=task)
 
@@ -168,11 +169,23 @@ class LegalReview(StageInput):
     opinion_content: str = ""
     conclusion: str = ""
     risk_statement: str = ""
-    counsel: str = ""
-    counsel_opinion: str = ""
 
     def run(self, *, decision, acting_user, task=None):
         return services.decision_record_legal_review(
+            decision=decision, acting_user=acting_user, task=task, **self.arguments())
+
+
+@dataclass(kw_only=True)
+class CounselOpinion(StageInput):
+    """Art. 28: the legal adviser's own signed legal opinion on the version under review."""
+
+    reviewed_version: str = ""
+    opinion: str = ""
+    signature: str = ""
+    declares_no_interest: bool | None = None
+
+    def run(self, *, decision, acting_user, task=None):
+        return services.decision_submit_counsel_opinion(
             decision=decision, acting_user=acting_user, task=task, **self.arguments())
 
 
@@ -233,7 +246,9 @@ class Publication(StageInput):
                                          **self.arguments())
 
 
-#: Each stage's input; the proposal that starts a decision is ``Proposal``.
+#: Each stage's input, and the input of a step that shares its stage with another (the legal
+#: adviser's opinion beside the legality review); the proposal that starts a decision is
+#: ``Proposal``.
 INPUTS: dict[str, type[StageInput]] = {
     Stage.INITIATION: Submission,
     Stage.ACCEPTANCE: Acceptance,
@@ -244,7 +259,14 @@ INPUTS: dict[str, type[StageInput]] = {
     Stage.REVISION: Revision,
     Stage.COLLECTIVE_DECISION: Meeting,
     Stage.PUBLICATION: Publication,
+    COUNSEL_OPINION_STEP: CounselOpinion,
 }
+
+
+def input_key(stage: str, step: str) -> str:
+    """Which input a task of ``stage`` at the flow's ``step`` takes: the step's own where it has
+    one, else its stage's."""
+    return step if step in INPUTS else stage
 
 #: The API's published name -> the command's field name, where they differ (the contract is
 #: binding). A name inside a list of objects (each public comment, in each consultation) is

@@ -20,3 +20,10 @@ def display_name(user) -> str:
     if family and given and _LATIN.match(family + given):
         return f"{given} {family}"
     return f"{family}{given}" or user.get_username()
+
+
+def signs_as(user, signature: str) -> bool:
+    """Whether ``signature`` is the user's own name as registered (or his login name): a signed
+    opinion (Arts. 19, 28) is signed by the person who gives it."""
+    names = {user.get_username().strip(), user.get_full_name().strip(), display_name(user)}
+    return (signature or "").strip() in {name for name in names if name}

@@ -173,7 +173,8 @@ def revoke_ended_grants(decision: Decision, *, acting_user, task=None) -> None:
     Called whenever the procedure moves on, and at the archive, where every stage grant of
     everyone ends (Art. 33: the file is closed); the grant to read the decision stays.
     """
-    decision = Decision.objects.select_related("drafter", "reviewer", "risk_assessor").get(
+    decision = Decision.objects.select_related("drafter", "reviewer", "counsel",
+                                               "risk_assessor").get(
         pk=decision.pk)
     ended = _all_stage_grants(decision) if decision.stage == Stage.ARCHIVED else \
         _ended_grants(decision)
@@ -211,6 +212,8 @@ def _ended_grants(decision: Decision) -> list[tuple[object, list[str]]]:
         drafters.append(Stage.REVISION)
         if decision.reviewer_id:
             ended.append((decision.reviewer, [Stage.LEGAL_REVIEW]))
+        if decision.counsel_id:
+            ended.append((decision.counsel, [Stage.LEGAL_REVIEW]))
         if decided == HeadDecision.ADOPTED:
             ended.append((role_group(Role.SECRETARY), [Stage.COLLECTIVE_DECISION]))
         else:
@@ -261,8 +264,11 @@ def grant_for_acceptance(decision: Decision, *, acting_user, task=None) -> None:
 
 
 def grant_after_acceptance(decision: Decision, *, acting_user, task=None) -> None:
-    """The office's assignments: reviewer, experts, risk assessor; then the meeting and office."""
+    """The office's assignments: reviewer and legal adviser, experts, risk assessor; then the
+    meeting and the office."""
     grant(decision, decision.reviewer, Stage.LEGAL_REVIEW, acting_user=acting_user, task=task)
+    if decision.counsel_id:
+        grant(decision, decision.counsel, Stage.LEGAL_REVIEW, acting_user=acting_user, task=task)
     for expert in decision.experts.all():
         grant(decision, expert, Stage.EXPERT_INPUT, acting_user=acting_user, task=task)
     if decision.risk_assessor_id:

@@ -30,6 +30,7 @@ class Role(models.TextChoices):
     DRAFTER = "drafter", _("Drafter (lead unit)")
     OFFICE = "office", _("Office of the decision organ")
     REVIEWER = "reviewer", _("Legality reviewer")
+    COUNSEL = "counsel", _("Legal adviser or government lawyer")
     EXPERT = "expert", _("Expert")
     RISK_ASSESSOR = "risk_assessor", _("Risk assessor")
     MEMBER = "member", _("Member of the decision organ")
@@ -190,6 +191,18 @@ RULES: tuple[StageRule, ...] = (
 
 RULES_BY_STAGE: dict[str, StageRule] = {rule.stage.value: rule for rule in RULES}
 STAGE_ORDER: tuple[str, ...] = tuple(rule.stage.value for rule in RULES)
+
+#: Art. 28: during each round of the legality review a legal adviser or government lawyer gives
+#: his own legal opinion on the version under review; his step of the procedure (a task at the
+#: legality review stage beside the reviewer's) has this name.
+COUNSEL_OPINION_STEP = "counsel_opinion"
+COUNSEL_OPINION_LABEL = _("Legal adviser's opinion (legality review)")
+
+
+def step_label(stage: str, step: str) -> str:
+    """What a task is called where its stage alone would not tell two tasks apart (a reminder,
+    a deadline): the legal adviser's opinion beside the review, else the stage."""
+    return str(COUNSEL_OPINION_LABEL if step == COUNSEL_OPINION_STEP else Stage(stage).label)
 
 #: Stages that may run side by side after acceptance (Arts. 14-24).
 CONSULTATION_STAGES: tuple[Stage, ...] = (

@@ -14,6 +14,7 @@ from .audit.labels import AUDITORS_ONLY
 from .audit.refusals import refusal_counts as audit_refusal_counts
 from .models import (
     AuditEvent,
+    CounselOpinion,
     DeadlineChange,
     Decision,
     DraftAttachment,
@@ -48,7 +49,8 @@ from .stage_tasks.open import all_open_tasks, open_deadlines, open_tasks
 def decisions_for_user(user) -> QuerySet[Decision]:
     """The decisions ``user`` may read, with what a list row shows."""
     return (permissions.decisions_visible_to(user)
-            .select_related("current_version", "drafter", "participation_skip_confirmed_by")
+            .select_related("current_version", "drafter", "counsel",
+                            "participation_skip_confirmed_by")
             .order_by("-created_at", "-id"))
 
 
@@ -69,8 +71,8 @@ def decisions_not_overdue(decisions: QuerySet[Decision],
 def decision_for_page(pk: int) -> Decision:
     """One decision with everything its page shows, in a fixed number of queries."""
     return (Decision.objects
-            .select_related("current_version", "drafter", "reviewer", "risk_assessor",
-                            "publication", "withdrawal__withdrawn_by",
+            .select_related("current_version", "drafter", "reviewer", "counsel",
+                            "risk_assessor", "publication", "withdrawal__withdrawn_by",
                             "participation_skip_confirmed_by")
             .prefetch_related(
                 "experts", "stage_skips__decided_by", "disagreements", "returns",
@@ -82,7 +84,8 @@ def decision_for_page(pk: int) -> Decision:
                 "risk_assessments__assessed_by",
                 Prefetch("reviews", queryset=LegalReview.objects.select_related(
                     "reviewed_by", "draft_version").order_by("id")),
-                "counsel_opinions",
+                Prefetch("counsel_opinions", queryset=CounselOpinion.objects.select_related(
+                    "draft_version")),
                 Prefetch("meetings", queryset=Meeting.objects.select_related(
                     "head", "recorded_by", "draft_version").prefetch_related(
                     "attendees",
@@ -172,6 +175,15 @@ def review_is_current(decision: Decision, review: LegalReview | None) -> bool:
     return review is not None and review.draft_version_id == decision.current_version_id
 
 
+def counsel_opinion_of(decision: Decision, version: DraftVersion) -> CounselOpinion | None:
+    """The legal opinion the decision's named legal adviser signed on ``version`` (Art. 28)."""
+    if decision.counsel_id is None or version is None:
+        return None
+    return (decision.counsel_opinions.filter(draft_version=version,
+                                             recorded_by_id=decision.counsel_id)
+            .order_by("-id").first())
+
+
 def review_gate_problem(decision: Decision) -> tuple[str, str] | None:
     """Why the draft may not go to the decision organ now (Art. 25), or None."""
     review = latest_review(decision)
@@ -211,6 +223,8 @@ class ReviewMaterial:
     participations: list[PublicParticipation]
     expert_opinions: list[ExpertOpinion]
     risk_assessments: list[RiskAssessment]
+    #: Art. 28: the legal adviser's signed opinion on the current draft, once he has given it.
+    counsel_opinion: CounselOpinion | None = None
 
 
 def legal_review_material(decision: Decision) -> ReviewMaterial:
@@ -230,6 +244,7 @@ def legal_review_material(decision: Decision) -> ReviewMaterial:
                              .order_by("id")),
         risk_assessments=list(decision.risk_assessments
                               .select_related("assessed_by", "draft_version").order_by("id")),
+        counsel_opinion=counsel_opinion_of(decision, decision.current_version),
     )
 
 

@@ -25,6 +25,7 @@ PARTICIPATION = "tests/test_statute_participation_and_risk.py"
 MEETING = "tests/test_meeting_publication_gates.py"
 GATES = "tests/test_gates.py"
 CONSULTATIONS = "tests/test_consultations.py"
+COUNSEL = "tests/test_counsel_opinion.py"
 
 PROVISIONS: tuple[Provision, ...] = (
     Provision(
@@ -78,13 +79,16 @@ PROVISIONS: tuple[Provision, ...] = (
         "StageView.can_assign (the named expert)", "decision_submit_expert_opinion",
         tests=(f"{GATES}::test_expert_signs_with_his_own_name",)),
     Provision(
-        "Art. 20", "No expert, reviewer or assessor with a direct interest: not the drafter, "
-                   "nobody of the lead unit; the expert declares no interest.",
-        "selectors.conflict_of_interest", "decision_accept, decision_submit_expert_opinion",
+        "Art. 20", "No expert, reviewer, legal adviser or assessor with a direct interest: not "
+                   "the drafter, nobody of the lead unit; the expert and the legal adviser "
+                   "declare no interest when signing.",
+        "selectors.conflict_of_interest",
+        "decision_accept, decision_submit_expert_opinion, decision_submit_counsel_opinion",
         ("conflict_of_interest",),
         ("tests/test_independence.py::test_no_one_of_the_lead_unit_is_named",
          "tests/test_independence.py::test_an_expert_declares_no_interest_when_signing",
-         "tests/test_independence.py::test_api_refuses_a_conflicted_person_at_acceptance")),
+         "tests/test_independence.py::test_api_refuses_a_conflicted_person_at_acceptance",
+         f"{COUNSEL}::test_a_counsel_of_the_lead_unit_is_a_conflict_of_interest")),
     Provision(
         "Art. 25 para. 2", "No draft goes to the organ unreviewed or found unlawful; only an "
                            "exploratory reform may go with its legal risk stated.",
@@ -115,8 +119,19 @@ PROVISIONS: tuple[Provision, ...] = (
         tests=("tests/test_statute_disagreements_and_review.py::"
                "test_a_review_states_each_of_its_three_opinions",)),
     Provision(
-        "Art. 28", "During the review a legal adviser or government lawyer gives his own "
-                   "opinion.", codes=("counsel_opinion_missing",), enforced=False),
+        "Art. 28", "During each round of the review the legal adviser or government lawyer the "
+                   "office named gives and signs his own opinion on the version under review; the "
+                   "draft is found lawful (or lawful with the risk stated) only once he has.",
+        "Role.COUNSEL, COUNSEL_OPINION_STEP, selectors.counsel_opinion_of",
+        "decision_accept, decision_submit_counsel_opinion, decision_record_legal_review",
+        ("counsel_opinion_missing",),
+        (f"{COUNSEL}::test_acceptance_names_the_counsel_of_the_counsel_role",
+         f"{COUNSEL}::test_each_round_opens_the_counsels_task_beside_the_reviewers",
+         f"{COUNSEL}::test_the_draft_is_not_found_lawful_before_the_counsel_signs",
+         f"{COUNSEL}::test_an_opinion_on_an_earlier_version_does_not_count",
+         f"{COUNSEL}::test_only_the_named_counsel_signs_his_own_opinion",
+         f"{COUNSEL}::test_api_counsel_task_and_its_gates",
+         f"{COUNSEL}::test_review_page_refuses_lawful_before_the_counsel_and_shows_his_opinion")),
     Provision(
         "Art. 29", "The organ discusses only a complete package: comments and expert opinions "
                    "weighed, the risk assessment in, the review lawful.",

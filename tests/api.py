@@ -11,7 +11,8 @@ PASSWORD = "api-test-pass-9"
 #: login -> role; the users every API test provisions with ``add_user``.
 USERS = {
     "drafter": "drafter", "drafter2": "drafter", "office": "office", "reviewer": "reviewer",
-    "reviewer2": "reviewer", "expert": "expert", "expert2": "expert",
+    "reviewer2": "reviewer", "counsel": "counsel",
+    "counsel2": "counsel", "expert": "expert", "expert2": "expert",
     "risk_assessor": "risk_assessor", "member": "member", "member2": "member",
     "secretary": "secretary", "head": "head", "auditor": "auditor",
 }
@@ -99,7 +100,7 @@ class Api:
 
     def accept(self, pk, experts=("expert",), **extra):
         decision = self.decision(pk)
-        body = {"outcome": "accept", "reviewer": "reviewer"}
+        body = {"outcome": "accept", "reviewer": "reviewer", "counsel": "counsel"}
         if decision["needs_expert_input"]:
             body["experts"] = list(experts)
         if decision["needs_risk_assessment"]:
@@ -138,7 +139,19 @@ class Api:
         body.update(extra)
         return body
 
-    def review(self, pk, outcome="lawful", expect=200, **extra):
+    def counsel_opinion(self, pk, expect=200, **extra):
+        """The legal adviser signs his own opinion on the draft under review (Art. 28)."""
+        body = {"opinion": "主体适格，程序完备，未发现与上位法相抵触之处。", "signature": "counsel",
+                "reviewed_version": self.decision(pk)["current_version"]["sha256"],
+                "declares_no_interest": True}
+        body.update(extra)
+        return self.complete("counsel", pk, "counsel_opinion", body, expect=expect)
+
+    def review(self, pk, outcome="lawful", expect=200, counsel_first=True, **extra):
+        """A round of review: the legal adviser's opinion first (unless ``counsel_first`` is
+        False), then the reviewer's."""
+        if counsel_first:
+            self.counsel_opinion(pk)
         return self.complete("reviewer", pk, "legal_review",
                              self.review_body(pk, outcome, **extra), expect=expect)
 

@@ -40,6 +40,8 @@ def people(db):
         "office": make_user("office", "office", "李办公"),
         "reviewer": make_user("reviewer", "reviewer", "张审查"),
         "reviewer2": make_user("reviewer2", "reviewer", "钱审查"),
+        "counsel": make_user("counsel", "counsel", "林律师"),
+        "counsel2": make_user("counsel2", "counsel", "许律师"),
         "expert": make_user("expert", "expert", "陈专家"),
         "expert2": make_user("expert2", "expert", "周专家"),
         "risk_assessor": make_user("risk_assessor", "risk_assessor", "吴评估"),

@@ -81,7 +81,7 @@ class Journey:
 
     def accept(self, **extra):
         d = self.decision
-        kwargs = {"reviewer": self.people["reviewer"]}
+        kwargs = {"reviewer": self.people["reviewer"], "counsel": self.people["counsel"]}
         if d.needs_expert_input:
             kwargs["experts"] = [self.people["expert"]]
         if d.needs_risk_assessment:
@@ -121,7 +121,21 @@ class Journey:
                             measures="公开收费标准", response_plan="设立投诉电话",
                             controllable=controllable, acting_user=user, task=task))
 
-    def review(self, outcome="lawful", risk_statement=""):
+    def counsel_opinion(self, opinion="主体适格，程序完备，未发现与上位法相抵触之处。"):
+        """The legal adviser signs his own opinion on the draft under review (Art. 28)."""
+        user = self.people["counsel"]
+        return self.run("counsel_opinion", user,
+                        lambda task: services.decision_submit_counsel_opinion(
+                            decision=self.decision,
+                            reviewed_version=self.decision.current_version.sha256,
+                            opinion=opinion, signature=user.username, declares_no_interest=True,
+                            acting_user=user, task=task))
+
+    def review(self, outcome="lawful", risk_statement="", counsel_first=True):
+        """A round of review: the legal adviser's opinion (unless ``counsel_first`` is False),
+        then the reviewer's."""
+        if counsel_first:
+            self.counsel_opinion()
         user = self.people["reviewer"]
         return self.run("legal_review", user, lambda task: services.decision_record_legal_review(
             decision=self.decision, reviewed_version=self.decision.current_version.sha256,

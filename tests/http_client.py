@@ -119,7 +119,7 @@ class Office:
 
     def accept(self, experts=(), risk_assessor=None, confirm_skip=True, expect=302, **extra):
         data = {"outcome": "accept", "lead_unit": self.decision.lead_unit,
-                "reviewer": self.people["reviewer"].pk}
+                "reviewer": self.people["reviewer"].pk, "counsel": self.people["counsel"].pk}
         if experts:
             data["experts"] = [self.people[e].pk for e in experts]
         if risk_assessor:
@@ -156,14 +156,27 @@ class Office:
             "response_plan": "设立投诉电话并由村社干部上门解释",
             "controllable": "yes" if controllable else "no"})
 
+    def counsel_opinion(self, reviewed_version=None, expect=302, **changes):
+        """The legal adviser signs his own opinion on the draft under review (Art. 28)."""
+        user = self.people["counsel"]
+        data = {"reviewed_version": reviewed_version or self.decision.current_version.sha256,
+                "opinion": "建议进一步明确收费依据，其余未发现与上位法相抵触之处。",
+                "signature": user.get_full_name() or user.username,
+                "declares_no_interest": "on"}
+        data.update(changes)
+        return self.complete("counsel_opinion", "counsel", data, expect=expect)
+
     def review(self, outcome="lawful", reviewed_version=None, risk_statement="", expect=302,
-               role="reviewer"):
+               role="reviewer", counsel_first=True):
+        """A round of review: the legal adviser's opinion first (unless ``counsel_first`` is
+        False), then the reviewer's."""
+        if counsel_first:
+            self.counsel_opinion()
         return self.complete("legal_review", role, {
             "reviewed_version": reviewed_version or self.decision.current_version.sha256,
             "outcome": outcome, "opinion_authority": "决策主体适格，属于本镇职权范围",
             "opinion_procedure": "已履行公众参与程序", "opinion_content": "内容不违反法律法规",
-            "risk_statement": risk_statement, "counsel": "重庆某律师事务所",
-            "counsel_opinion": "建议进一步明确收费依据"}, expect=expect)
+            "risk_statement": risk_statement}, expect=expect)
 
     def revise(self, node_name="revision", text=None, expect=302):
         text = text or self.decision.current_version.text + "\n第三条 （根据审查意见修改）"

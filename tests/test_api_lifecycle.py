@@ -38,8 +38,10 @@ def test_happy_path_with_every_consultation(api):
 
     after = api.assess_risk(pk)
     assert after["stage"] == "legal_review"
-    assert [(t["stage"], t["owner"]) for t in after["open_tasks"]] == [
-        ("legal_review", "reviewer")]
+    # Art. 28: the legal adviser's opinion is a task of its own beside the reviewer's
+    assert [(t["stage"], t["node"], t["owner"]) for t in after["open_tasks"]] == [
+        ("legal_review", "counsel_opinion", "counsel"),
+        ("legal_review", "legal_review", "reviewer")]
 
     after = api.review(pk)
     assert after["stage"] == "collective_decision"
@@ -94,7 +96,8 @@ def test_returned_for_material_goes_to_revision(api):
     assert after["stage"] == "revision"
     after = api.revise(pk)
     assert after["stage"] == "legal_review"
-    assert stages(after) == ["legal_review"]
+    # a new round: the legal adviser's opinion and the review (Art. 28)
+    assert [t["node"] for t in after["open_tasks"]] == ["counsel_opinion", "legal_review"]
 
 
 def test_risk_not_controllable_goes_to_revision_then_risk_assessment(api):

@@ -19,7 +19,7 @@ EXPECTED = {
     # The lead unit's word on each expert opinion's adoption (Art. 21) is an expert-input act.
     "expert_input": ["陈专家", "周专家", "王起草"],
     "risk_assessment": ["吴评估"],
-    "legal_review": ["张审查"],
+    "legal_review": ["林律师", "张审查"],
     "revision": ["王起草"],
     "collective_decision": ["孙秘书"],
     "publication": ["李办公"],

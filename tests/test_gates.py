@@ -134,7 +134,7 @@ def test_review_refused_before_consultation_is_complete(people):
 
 def test_lawful_with_risk_needs_the_risk_stated(people):
     journey = Journey(people, exploratory_reform=True)
-    journey.submit().accept().participate()
+    journey.submit().accept().participate().counsel_opinion()
     with pytest.raises(ValidationError) as refused:
         services.decision_record_legal_review(
             decision=journey.decision, reviewed_version=journey.decision.current_version.sha256,

@@ -54,7 +54,8 @@ def test_the_admin_shows_the_units(db):
 
 def _accepting(people, **kwargs):
     journey = Journey(people, **EXPERTS).submit()
-    arguments = {"reviewer": people["reviewer"], "experts": [people["expert"]],
+    arguments = {"reviewer": people["reviewer"], "counsel": people["counsel"],
+                 "experts": [people["expert"]],
                  "risk_assessor": people["risk_assessor"]}
     arguments.update(kwargs)
     return journey, arguments
@@ -137,7 +138,8 @@ def test_api_refuses_a_conflicted_person_at_acceptance(api):
     pk = api.propose()["id"]
     api.submit(pk)
     response = api.complete(
-        "office", pk, "acceptance", {"outcome": "accept", "reviewer": "reviewer2"}, expect=409)
+        "office", pk, "acceptance", {"outcome": "accept", "reviewer": "reviewer2",
+                                     "counsel": "counsel"}, expect=409)
     assert response["code"] == "conflict_of_interest"
     assert "第二十条" in response["detail"]
     api.accept(pk)  # another reviewer, of no unit: accepted

@@ -58,7 +58,8 @@ class Cast:
         self.people = dict(people)
         self.people["risk_assessor2"] = make_user("risk_assessor2", Role.RISK_ASSESSOR, "褚评估")
         colleagues = {**self.people, "drafter": self.people["drafter2"],
-                      "reviewer": self.people["reviewer2"], "expert": self.people["expert2"],
+                      "reviewer": self.people["reviewer2"], "counsel": self.people["counsel2"],
+                      "expert": self.people["expert2"],
                       "risk_assessor": self.people["risk_assessor2"]}
         self.b = Journey(colleagues, title=B_TITLE, **ALL_CONSULTATIONS).submit().accept().decision
 
@@ -137,9 +138,12 @@ STEPS = (
          lambda c: a_journey(c, **ALL_CONSULTATIONS).submit().accept()
          .assess_risk(controllable=False),
          ("drafter2", "risk_assessor", "office")),
-    Step("legal_review", "reviewer",
+    Step("counsel_opinion", "counsel",
          lambda c: a_journey(c).submit().accept().participate(),
-         ("reviewer2", "drafter", "office")),
+         ("counsel2", "reviewer", "drafter")),
+    Step("legal_review", "reviewer",
+         lambda c: a_journey(c).submit().accept().participate().counsel_opinion(),
+         ("reviewer2", "counsel", "drafter", "office")),
     Step("revision", "drafter",
          lambda c: a_journey(c).submit().accept().participate().review("unlawful"),
          ("drafter2", "reviewer", "office")),
@@ -196,7 +200,7 @@ def step_form(step: Step, cast: Cast, decision: Decision) -> dict:
         "initiation": lambda: {k: v for k, v in proposal_form(title=A_TITLE).items()
                                if k != "draft_text"},
         "acceptance": lambda: {"outcome": "accept", "lead_unit": decision.lead_unit,
-                               "reviewer": cast["reviewer"].pk},
+                               "reviewer": cast["reviewer"].pk, "counsel": cast["counsel"].pk},
         "public_participation": lambda: {
             **consultations_formset([{
                 "method": "online", "window_start": start.isoformat(),
@@ -213,8 +217,11 @@ def step_form(step: Step, cast: Cast, decision: Decision) -> dict:
                                         "response": "已按评估意见修改"},
         "legal_review": lambda: {"reviewed_version": version.sha256, "outcome": "lawful",
                                  "opinion_authority": "主体适格", "opinion_procedure": "程序完备",
-                                 "opinion_content": "内容合法", "risk_statement": "",
-                                 "counsel": "", "counsel_opinion": ""},
+                                 "opinion_content": "内容合法", "risk_statement": ""},
+        "counsel_opinion": lambda: {"reviewed_version": version.sha256,
+                                    "opinion": "未发现与上位法相抵触之处。",
+                                    "signature": cast["counsel"].get_full_name(),
+                                    "declares_no_interest": "on"},
         "revision": lambda: {"draft_text": version.text + "\n第三条 （修改）",
                              "response": "已按审查意见修改"},
         "collective_decision": lambda: {

@@ -64,6 +64,7 @@ def test_each_grant_ends_when_the_procedure_cannot_come_back_to_it(people):
         "user:drafter": {Stage.PUBLIC_PARTICIPATION, Stage.REVISION},
         "group:office": {Stage.PUBLICATION},
         "user:reviewer": {Stage.LEGAL_REVIEW},
+        "user:counsel": {Stage.LEGAL_REVIEW},
         "user:expert": {Stage.EXPERT_INPUT},
         "user:expert2": {Stage.EXPERT_INPUT},
         "user:risk_assessor": {Stage.RISK_ASSESSMENT},
@@ -108,6 +109,7 @@ def test_each_grant_ends_when_the_procedure_cannot_come_back_to_it(people):
         "user:drafter": {Stage.REVISION},
         "group:office": {Stage.PUBLICATION},
         "user:reviewer": {Stage.LEGAL_REVIEW},
+        "user:counsel": {Stage.LEGAL_REVIEW},
         "group:secretary": {Stage.COLLECTIVE_DECISION},
     }
 
@@ -118,6 +120,7 @@ def test_each_grant_ends_when_the_procedure_cannot_come_back_to_it(people):
     assert revokes(decision)[count:] == [
         ("secretary", "user:drafter", perms(Stage.REVISION)),
         ("secretary", "user:reviewer", perms(Stage.LEGAL_REVIEW)),
+        ("secretary", "user:counsel", perms(Stage.LEGAL_REVIEW)),
         ("secretary", "group:secretary", perms(Stage.COLLECTIVE_DECISION)),
     ]
     assert permissions.may_change_deadlines(people["office"], decision)
@@ -128,11 +131,11 @@ def test_each_grant_ends_when_the_procedure_cannot_come_back_to_it(people):
     assert stage_grants(decision) == {}
     assert revokes(decision)[-1] == ("office", "group:office", perms(Stage.PUBLICATION))
     assert view_grants(decision) == readers == {
-        "user:drafter", "user:reviewer", "user:expert", "user:expert2", "user:risk_assessor",
-        "group:office", "group:secretary", "group:member", "group:head"}
+        "user:drafter", "user:reviewer", "user:counsel", "user:expert", "user:expert2",
+        "user:risk_assessor", "group:office", "group:secretary", "group:member", "group:head"}
     assert not permissions.may_change_deadlines(people["office"], decision)
     assert all(permissions.can_view(people[name], decision) for name in people
-               if name not in ("drafter2", "reviewer2"))
+               if name not in ("drafter2", "reviewer2", "counsel2"))
 
 
 def test_a_decision_not_adopted_is_closed_by_the_secretary_with_every_write_grant(people):
@@ -147,7 +150,8 @@ def test_a_decision_not_adopted_is_closed_by_the_secretary_with_every_write_gran
                                         id__gt=archived.id)
     assert {(e.actor.username, e.before["holder"]) for e in closing} == {
         ("secretary", "user:drafter"), ("secretary", "user:reviewer"),
-        ("secretary", "group:office"), ("secretary", "group:secretary")}
+        ("secretary", "user:counsel"), ("secretary", "group:office"),
+        ("secretary", "group:secretary")}
     assert {"user:drafter", "user:reviewer", "group:office", "group:secretary",
             "group:member", "group:head"} <= view_grants(decision)
     assert not decision.deadlines.filter(closed_at__isnull=True).exists()

@@ -46,6 +46,7 @@ SERVICES = {
     "expert_input": ("decision_submit_expert_opinion",),
     "risk_assessment": ("decision_record_risk_assessment",),
     "revision_after_risk": ("decision_revise",),
+    "counsel_opinion": ("decision_submit_counsel_opinion",),
     "legal_review": ("decision_record_legal_review",),
     "revision": ("decision_revise",),
     "collective_decision": ("decision_record_meeting",),
@@ -64,7 +65,8 @@ def step_services(node: str, cast: Cast, decision: Decision, user, task=None) ->
                 decision=decision, acting_user=user, task=task)},
         "acceptance": {
             "decision_accept": lambda: services.decision_accept(
-                decision=decision, reviewer=cast["reviewer"], acting_user=user, task=task),
+                decision=decision, reviewer=cast["reviewer"], counsel=cast["counsel"],
+                acting_user=user, task=task),
             "decision_return": lambda: services.decision_return(
                 decision=decision, reason="材料不全", acting_user=user, task=task)},
         "public_participation": {
@@ -85,6 +87,11 @@ def step_services(node: str, cast: Cast, decision: Decision, user, task=None) ->
         "revision_after_risk": {
             "decision_revise": lambda: services.decision_revise(
                 decision=decision, **revise, acting_user=user, task=task)},
+        "counsel_opinion": {
+            "decision_submit_counsel_opinion": lambda: services.decision_submit_counsel_opinion(
+                decision=decision, reviewed_version=version.sha256,
+                opinion="未发现与上位法相抵触之处。", signature=user.username,
+                declares_no_interest=True, acting_user=user, task=task)},
         "legal_review": {
             "decision_record_legal_review": lambda: services.decision_record_legal_review(
                 decision=decision, reviewed_version=version.sha256, outcome="lawful",

@@ -111,10 +111,10 @@ def mailbox(settings):
 
 @pytest.fixture
 def overdue_review(people):
-    """The reviewer's legality review, left open since 2 March; the clock then runs from the
-    morning it is overdue."""
+    """The reviewer's legality review, left open since 2 March (the legal adviser signed his
+    opinion that day); the clock then runs from the morning it is overdue."""
     with time_machine.travel(SUBMITTED, tick=False):
-        journey = Journey(people).submit().accept().participate()
+        journey = Journey(people).submit().accept().participate().counsel_opinion()
     task = open_task(journey.decision, "legal_review")
     with time_machine.travel(OVERDUE_MORNING, tick=True):
         yield task

@@ -28,9 +28,10 @@ class StubFlow:
     def __init__(self):
         self._numbers = itertools.count(1)
 
-    def open(self, decision, stage: str, holder=None, *, acting_user) -> StageTask:
+    def open(self, decision, stage: str, holder=None, *, acting_user, step=None) -> StageTask:
         return services.task_opened(decision=decision, task_id=next(self._numbers), stage=stage,
-                                    step=str(stage), holder=holder, acting_user=acting_user)
+                                    step=step or str(stage), holder=holder,
+                                    acting_user=acting_user)
 
     def close(self, task: StageTask, *, acting_user) -> None:
         services.task_started(task_id=task.pk, acting_user=acting_user)
@@ -69,7 +70,9 @@ def test_the_services_alone_take_a_decision_through_every_stage(people, flow):
     assert flow.move_on(decision, acting_user=drafter).stage == Stage.ACCEPTANCE
     assert TaskDeadline.objects.get(task=initiation).closed_at is not None
 
-    services.decision_accept(decision=decision, reviewer=reviewer, experts=[expert],
+    counsel = people["counsel"]
+    services.decision_accept(decision=decision, reviewer=reviewer, counsel=counsel,
+                             experts=[expert],
                              risk_assessor=assessor, acting_user=office, task=acceptance)
     flow.close(acceptance, acting_user=office)
     participation = flow.open(decision, Stage.PUBLIC_PARTICIPATION, drafter, acting_user=office)
@@ -103,6 +106,14 @@ def test_the_services_alone_take_a_decision_through_every_stage(people, flow):
     assert flow.move_on(decision, acting_user=assessor).stage == Stage.LEGAL_REVIEW
 
     def review_as(outcome, task):
+        """A round of review: the legal adviser signs first, on his own task (Art. 28)."""
+        signing = flow.open(decision, Stage.LEGAL_REVIEW, counsel, acting_user=task.holder,
+                            step="counsel_opinion")
+        services.decision_submit_counsel_opinion(
+            decision=decision, reviewed_version=decision.current_version.sha256,
+            opinion="未发现与上位法相抵触之处。", signature=counsel.username,
+            declares_no_interest=True, acting_user=counsel, task=signing)
+        flow.close(signing, acting_user=counsel)
         services.decision_record_legal_review(
             decision=decision, reviewed_version=decision.current_version.sha256,
             outcome=outcome, opinion_authority="主体适格", opinion_procedure="程序完备",

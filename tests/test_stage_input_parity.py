@@ -80,7 +80,8 @@ def test_acceptance(api):
     api.submit(pk)
     assert refused_alike(api, "office", pk, "acceptance", Stage.ACCEPTANCE,
                          {"outcome": "accept", "lead_unit": "农业服务中心"},
-                         {"outcome": "accept", "lead_unit": "农业服务中心"}) == {"reviewer"}
+                         {"outcome": "accept", "lead_unit": "农业服务中心"}
+                         ) == {"reviewer", "counsel"}
 
 
 def consultation_errors(response, stage=None) -> set[str]:

@@ -61,7 +61,7 @@ def test_the_decision_page_and_the_dossier_put_the_disagreement_before_the_organ
 
 @pytest.mark.parametrize("missing", ["opinion_authority", "opinion_procedure", "opinion_content"])
 def test_a_review_states_each_of_its_three_opinions(people, missing):
-    journey = Journey(people).submit().accept().participate()
+    journey = Journey(people).submit().accept().participate().counsel_opinion()
     opinions = {"opinion_authority": "主体适格", "opinion_procedure": "程序完备",
                 "opinion_content": "内容合法", missing: ""}
     with pytest.raises(ValidationError) as refused:

@@ -79,7 +79,7 @@ def test_the_office_confirms_the_ground_at_acceptance(people):
     journey = Journey(people, **SKIPPED).submit()
     with pytest.raises(StatutoryGateError) as refused:
         services.decision_accept(decision=journey.decision, reviewer=people["reviewer"],
-                                 acting_user=people["office"])
+                                 counsel=people["counsel"], acting_user=people["office"])
     assert refused.value.code == "participation_skip_not_allowed"
     assert journey.decision.accepted_at is None
 
@@ -100,7 +100,8 @@ def test_a_skip_without_the_ground_cannot_be_confirmed(people):
                                                            participation_skip_basis="")
     with pytest.raises(StatutoryGateError) as refused:
         services.decision_accept(decision=journey.decision, reviewer=people["reviewer"],
-                                 participation_skip_confirmed=True, acting_user=people["office"])
+                                 counsel=people["counsel"], participation_skip_confirmed=True,
+                                 acting_user=people["office"])
     assert refused.value.code == "participation_skip_not_allowed"
 
 
@@ -108,6 +109,12 @@ def test_a_skip_without_the_ground_cannot_be_confirmed(people):
 
 
 def review(journey, people, outcome="lawful_with_risk", risk_statement=RISK):
+    """The reviewer's review, the legal adviser having signed his opinion first (Art. 28)."""
+    if not journey.decision.counsel_opinions.exists():
+        services.decision_submit_counsel_opinion(
+            decision=journey.decision, reviewed_version=journey.decision.current_version.sha256,
+            opinion="未发现与上位法相抵触之处。", signature="counsel", declares_no_interest=True,
+            acting_user=people["counsel"])
     return services.decision_record_legal_review(
         decision=journey.decision, reviewed_version=journey.decision.current_version.sha256,
         outcome=outcome, opinion_authority="主体适格", opinion_procedure="程序完备",
@@ -172,7 +179,8 @@ def test_api_acceptance_needs_the_office_confirmation(api):
     pk = api.propose(**SKIPPED)["id"]
     api.submit(pk)
     response = api.complete("office", pk, "acceptance",
-                            {"outcome": "accept", "reviewer": "reviewer"}, expect=409)
+                            {"outcome": "accept", "reviewer": "reviewer", "counsel": "counsel"},
+                            expect=409)
     assert response["code"] == "participation_skip_not_allowed"
     decision = api.accept(pk)  # with participation_skip_confirmed: true
     assert decision["participation_skip_confirmed_by"] == "office"

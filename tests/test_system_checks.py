@@ -68,7 +68,8 @@ def test_each_stage_service_records_the_action_the_table_names():
 def test_each_grant_function_grants_the_stages_the_table_names(monkeypatch):
     granted: dict = {}
     monkeypatch.setattr(permissions, "role_group", lambda role: role)
-    decision = SimpleNamespace(drafter="drafter", reviewer="reviewer", risk_assessor_id=1,
+    decision = SimpleNamespace(drafter="drafter", reviewer="reviewer", counsel_id=1,
+                               counsel="counsel", risk_assessor_id=1,
                                risk_assessor="risk", experts=SimpleNamespace(all=lambda: ["e"]))
     for function in set(permissions.GRANTED_BY.values()):
         monkeypatch.setattr(permissions, "grant", lambda _decision, _holder, *stages, f=function,

@@ -42,6 +42,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("office", Role.OFFICE, "李秀英",
              "党政办：受理或退回建议，指定审查、专家、评估人员；公布决策", "党政办"),
     DemoUser("reviewer", Role.REVIEWER, "张明", "司法所：合法性审查", "司法所"),
+    DemoUser("counsel", Role.COUNSEL, "林晓燕",
+             "镇法律顾问（律师事务所律师）：在每轮合法性审查中出具并签署法律意见",
+             "重庆渝东律师事务所"),
     DemoUser("expert", Role.EXPERT, "陈志强", "专家：署名的论证意见（水利、工程）"),
     DemoUser("expert2", Role.EXPERT, "刘芳", "专家：署名的论证意见（农业、畜牧）"),
     DemoUser("risk", Role.RISK_ASSESSOR, "赵磊", "综治中心：社会稳定风险评估", "综治中心"),
@@ -177,7 +180,7 @@ class DecisionDriver:
         needs_risk = self.decision.needs_risk_assessment
         return self.run("acceptance", user, lambda task: services.decision_accept(
             decision=self.decision, reviewer=self.people["reviewer"],
-            experts=[self.people[name] for name in experts],
+            counsel=self.people["counsel"], experts=[self.people[name] for name in experts],
             risk_assessor=self.people["risk"] if needs_risk else None,
             participation_skip_confirmed=not self.decision.needs_public_participation,
             acting_user=user, task=task))
@@ -218,16 +221,29 @@ class DecisionDriver:
                             response_plan=response_plan, controllable=controllable,
                             acting_user=user, task=task))
 
+    def counsel_opinion(self, opinion: str):
+        """The legal adviser signs his own opinion on the draft under review (Art. 28)."""
+        user = self.people["counsel"]
+        return self.run("counsel_opinion", user,
+                        lambda task: services.decision_submit_counsel_opinion(
+                            decision=self.decision,
+                            reviewed_version=self.decision.current_version.sha256,
+                            opinion=opinion, signature=display_name(user),
+                            declares_no_interest=True, acting_user=user, task=task))
+
     def review(self, outcome: str, *, authority: str = "决策主体为镇人民政府，属于其法定职权范围。",
                procedure: str = "已履行公众参与等法定程序，材料齐全。",
                content: str = "内容符合法律、法规和国家政策。", risk_statement: str = "",
-               counsel: str = "", counsel_opinion: str = ""):
+               counsel_opinion: str = "经审阅决策草案及相关材料，草案的制定主体、程序和内容未发现"
+                                      "与法律、法规、规章相抵触之处。"):
+        """A round of legality review: the legal adviser's opinion first, then the reviewer's."""
+        self.counsel_opinion(counsel_opinion)
         user = self.people["reviewer"]
         return self.run("legal_review", user, lambda task: services.decision_record_legal_review(
             decision=self.decision, reviewed_version=self.decision.current_version.sha256,
             outcome=outcome, opinion_authority=authority, opinion_procedure=procedure,
-            opinion_content=content, risk_statement=risk_statement, counsel=counsel,
-            counsel_opinion=counsel_opinion, acting_user=user, task=task))
+            opinion_content=content, risk_statement=risk_statement, acting_user=user,
+            task=task))
 
     # Meeting secretary records the meeting; the head decides last
 

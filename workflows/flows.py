@@ -33,6 +33,10 @@ def _reviewer(activation):
     return _decision(activation).reviewer
 
 
+def _counsel(activation):
+    return _decision(activation).counsel
+
+
 def _risk_assessor(activation):
     return _decision(activation).risk_assessor
 
@@ -137,14 +141,31 @@ class DecisionFlow(flow.Flow):
     )
 
     consultation_done = flow.Join().Annotation(title=_("Consultation done")).Next(
-        this.legal_review)
+        this.review_round)
 
-    # Legality review body: 司法所 / legal adviser (Arts. 25-28)
+    # Legality review body: 司法所 (Arts. 25-28). Each round of review, on one draft version,
+    # hears the legal adviser's or government lawyer's own opinion (Art. 28) beside the
+    # reviewer's; the reviewer can find the draft lawful only once the adviser has signed.
+    review_round = (
+        flow.Split()
+        .Annotation(title=_("Round of legality review"))
+        .Next(this.counsel_opinion)
+        .Next(this.legal_review)
+    )
+    counsel_opinion = (
+        StageView(views.CounselOpinionView.as_view(), stage=Stage.LEGAL_REVIEW, named="counsel")
+        .Annotation(title=_("Give the legal adviser's opinion"), summary_template=SUMMARY)
+        .Assign(_counsel)
+        .Next(this.review_round_done)
+    )
     legal_review = (
-        StageView(views.LegalReviewView.as_view(), stage=Stage.LEGAL_REVIEW)
+        StageView(views.LegalReviewView.as_view(), stage=Stage.LEGAL_REVIEW, named="reviewer")
         .Annotation(title=_("Review the legality of the draft"), summary_template=SUMMARY)
         .Assign(_reviewer)
-        .Next(this.is_lawful)
+        .Next(this.review_round_done)
+    )
+    review_round_done = (
+        flow.Join().Annotation(title=_("Review round done")).Next(this.is_lawful)
     )
     is_lawful = (
         Check(lambda activation: selectors.review_gate_problem(_decision(activation)) is None)
@@ -156,7 +177,7 @@ class DecisionFlow(flow.Flow):
         StageView(views.RevisionView.as_view(), stage=Stage.REVISION)
         .Annotation(title=_("Revise the draft per the opinion"), summary_template=SUMMARY)
         .Assign(_drafter)
-        .Next(this.legal_review)
+        .Next(this.review_round)
     )
 
     # Meeting secretary records the decision organ's meeting; the head speaks last (Arts. 29-31)

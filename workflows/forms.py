@@ -147,6 +147,10 @@ class AcceptanceForm(forms.Form):
     lead_unit = forms.CharField(label=_("Lead unit"), max_length=120, required=False)
     reviewer = UserChoiceField(label=_("Legality reviewer"), queryset=User.objects.none(),
                                required=False)
+    counsel = UserChoiceField(
+        label=_("Legal adviser or government lawyer"), queryset=User.objects.none(),
+        required=False, help_text=_("Gives his own legal opinion in each round of the legality "
+                                    "review (Art. 28)."))
     experts = UsersChoiceField(label=_("Experts"), queryset=User.objects.none(),
                                required=False, widget=forms.CheckboxSelectMultiple)
     risk_assessor = UserChoiceField(label=_("Risk assessor"), queryset=User.objects.none(),
@@ -162,6 +166,7 @@ class AcceptanceForm(forms.Form):
         if not participation_skipped:
             del self.fields["participation_skip_confirmed"]
         self.fields["reviewer"].queryset = users_of(Role.REVIEWER)
+        self.fields["counsel"].queryset = users_of(Role.COUNSEL)
         self.fields["experts"].queryset = users_of(Role.EXPERT)
         self.fields["risk_assessor"].queryset = users_of(Role.RISK_ASSESSOR)
 
@@ -298,10 +303,17 @@ class LegalReviewForm(forms.Form):
                                  widget=forms.Textarea)
     risk_statement = forms.CharField(label=_("Legal risk stated (required for lawful with risk)"),
                                      required=False, widget=forms.Textarea)
-    counsel = forms.CharField(label=_("Outside counsel (optional)"), required=False,
-                              max_length=200)
-    counsel_opinion = forms.CharField(label=_("Outside counsel's legal opinion"), required=False,
-                                      widget=forms.Textarea)
+
+
+class CounselOpinionForm(forms.Form):
+    reviewed_version = forms.CharField(label=_("Reviewed draft version (SHA-256)"),
+                                       max_length=64, widget=forms.HiddenInput)
+    opinion = forms.CharField(label=_("Legal opinion"), widget=forms.Textarea)
+    signature = forms.CharField(label=_("Signature (your full name)"), max_length=100)
+    declares_no_interest = forms.BooleanField(
+        label=_("I have no direct interest in the matter"), required=False,
+        help_text=_("Art. 20: no one with a direct interest in the matter weighs it. Without "
+                    "this declaration the opinion is not accepted."))
 
 
 class RevisionForm(forms.Form):

@@ -25,22 +25,30 @@ class StageView(flow.View):
     viewflow's own ``can_assign`` also accepts a global grant of the permission; here only the
     object grant on this decision counts, and executing needs it as well as owning the task.
     Anyone else who opens the task's address is told its stage and who holds it (a 403 page).
+
+    ``named`` is the decision's field holding the one person whose step it is, where two people
+    hold the stage's permission (the reviewer and the legal adviser both act at the legality
+    review): only he may take the step back from the queue.
     """
 
     index_view_class = TaskIndexView
 
-    def __init__(self, view, *, stage: rulebook.Stage, **kwargs):
+    def __init__(self, view, *, stage: rulebook.Stage, named: str | None = None, **kwargs):
         super().__init__(view, **kwargs)
         self.stage = stage
+        self.named = named
         self.Permission(rulebook.stage_permission(stage), obj=_decision_of)
 
     def can_assign(self, user, task):
         if task.owner_id or user is None or not user.is_authenticated:
             return False
-        named = (task.data or {}).get("expert")
-        if named is not None and named != user.pk:
+        expert = (task.data or {}).get("expert")
+        if expert is not None and expert != user.pk:
             return False  # Art. 19 para. 2: each expert writes and signs his own opinion
-        return permissions.can_act(user, self.stage, decision_of_task(task))
+        decision = decision_of_task(task)
+        if self.named and getattr(decision, f"{self.named}_id") != user.pk:
+            return False
+        return permissions.can_act(user, self.stage, decision)
 
     def can_execute(self, user, task):
         return is_owner(task.owner, user) and permissions.can_act(

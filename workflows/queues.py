@@ -12,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from decisions import permissions
+from decisions.models import Decision
 
 from .flows import DecisionFlow
 
@@ -35,12 +36,25 @@ def tasks_inbox(user):
     return tasks_of_flow().filter(owner=user, status=STATUS.ASSIGNED)
 
 
+def _named_elsewhere(user) -> Q:
+    """The steps named for one person of the decision (``StageView.named``) that are not his."""
+    others = Q(pk__in=[])
+    for node in DecisionFlow.instance.nodes():
+        field = getattr(node, "named", None)
+        if field:
+            his = Decision.objects.filter(process_id=OuterRef("process_id"),
+                                          **{f"{field}_id": user.pk})
+            others |= Q(flow_task=node) & ~Exists(his)
+    return others
+
+
 def tasks_queue(user):
-    """Unassigned open tasks whose stage permission ``user`` holds on their decision."""
+    """Unassigned open tasks whose stage permission ``user`` holds on their decision, less the
+    steps named for someone else (the reviewer's review is not the legal adviser's to take)."""
     return tasks_of_flow().filter(status=STATUS.NEW, owner_permission__isnull=False).filter(
         _granted(UserObjectPermission, Q(user=user))
         | _granted(GroupObjectPermission, Q(group__user=user))
-    )
+    ).exclude(_named_elsewhere(user))
 
 
 def tasks_archive(user):

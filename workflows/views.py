@@ -265,6 +265,29 @@ class LegalReviewView(StageFormView):
         self.run(commands.LegalReview.from_data(form.cleaned_data))
 
 
+class CounselOpinionView(StageFormView):
+    """Art. 28: the legal adviser reads the draft under review and signs his own opinion."""
+
+    form_class = forms.CounselOpinionForm
+    success_message = _("Your legal opinion was recorded and the reviewer told.")
+
+    def get_initial(self):
+        return {"reviewed_version": self.decision.current_version.sha256}
+
+    def stage_context(self):
+        return {"review_material": selectors.legal_review_material(self.decision)}
+
+    def gate_refused(self, form, error):
+        super().gate_refused(form, error)
+        if error.code == "review_stale_version":
+            self.decision.refresh_from_db()
+            form.data = form.data.copy()
+            form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
+
+    def perform(self, form):
+        self.run(commands.CounselOpinion.from_data(form.cleaned_data))
+
+
 class RevisionView(StageFormView):
     form_class = forms.RevisionForm
     success_message = _("A new draft version was created.")

@@ -49,7 +49,7 @@ ACTION_LABELS = {
     "expert_opinion_adoption_record": _("Adoption of an expert opinion recorded"),
     "risk_assessment_record": _("Risk assessment recorded"),
     "legal_review_record": _("Legality review recorded"),
-    "counsel_opinion_record": _("Outside counsel's opinion recorded"),
+    "counsel_opinion_record": _("Legal adviser's opinion signed"),
     # Decision, publication, archive
     "meeting_record": _("Meeting record entered"),
     "publication_record": _("Publication recorded"),
@@ -145,6 +145,7 @@ FIELD_LABELS = {
     "reason": _("reason"),
     # Who was named
     "reviewer_id": _("Legality reviewer"),
+    "counsel_id": _("Legal adviser or government lawyer"),
     "experts": _("Experts"),
     "risk_assessor_id": _("Risk assessor"),
     "holder": _("Granted to"),
@@ -209,7 +210,7 @@ FIELD_LABELS = {
     "reviewed_by_id": _("Reviewed by"),
     "reviewed_at": _("Reviewed at"),
     "reviewed_sha256": _("Reviewed draft (SHA-256)"),
-    "counsel": _("outside counsel"),
+    "counsel": _("legal adviser or government lawyer"),
     "kind": _("kind of meeting"),
     "meeting_date": _("meeting date"),
     "review_id": _("Legality review record"),
@@ -313,7 +314,8 @@ _CHOICES = {
     "participation_skip_ground": ParticipationSkipGround,
 }
 #: Fields holding a user's id, a list of ids, a login or a list of logins.
-PERSON_ID_FIELDS = frozenset({"reviewer_id", "risk_assessor_id", "head_id", "recorded_by_id",
+PERSON_ID_FIELDS = frozenset({"reviewer_id", "counsel_id", "risk_assessor_id",
+                              "head_id", "recorded_by_id",
                               "assessed_by_id", "reviewed_by_id", "expert_id", "created_by_id",
                               "uploaded_by_id", "drafter_id",
                               "participation_skip_confirmed_by_id"})

@@ -25,7 +25,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 from ..calendar.working import WorkingCalendar
 from ..links import decision_link
 from ..models import Notification, Reminder, TaskDeadline
-from ..rulebook import Role, Stage, stage_permission
+from ..rulebook import Role, Stage, stage_permission, step_label
 from ..stage_tasks.open import open_deadlines
 from .reckoning import reminder_lead_days
 
@@ -175,7 +175,7 @@ def _deliver_next(connection, now, after_id: int) -> tuple[int, str | None | boo
 def _message(reminder: Reminder) -> tuple[str, str, str]:
     deadline = reminder.deadline
     decision = deadline.decision
-    stage = Stage(deadline.stage).label
+    stage = step_label(deadline.stage, reminder.task.step)
     url = decision_link(decision)
     values = {"title": decision.title, "stage": stage, "due": deadline.due_on.isoformat()}
     subject = {

@@ -129,6 +129,7 @@ def decision_record(decision: Decision) -> dict:
             "stage": decision.stage, "stage_label": decision.get_stage_display(),
             "status": decision.status, "status_label": decision.get_status_display(),
             "drafter": _person(decision.drafter), "reviewer": _person(decision.reviewer),
+            "counsel": _person(decision.counsel),
             "risk_assessor": _person(decision.risk_assessor),
             "experts": [_person(expert) for expert in decision.experts.all()],
             "accepted_at": decision.accepted_at,
@@ -195,8 +196,9 @@ def decision_record(decision: Decision) -> dict:
             for r in decision.reviews.all()],
         "counsel_opinions": [
             {"draft_version": number.get(c.draft_version_id), "counsel": c.counsel,
-             "opinion": c.opinion, "recorded_by": _person(c.recorded_by),
-             "recorded_at": c.recorded_at}
+             "opinion": c.opinion, "signature": c.signature,
+             "declares_no_interest": c.declares_no_interest,
+             "recorded_by": _person(c.recorded_by), "recorded_at": c.recorded_at}
             for c in decision.counsel_opinions.all()],
         "meetings": [
             {"draft_version": number.get(m.draft_version_id), "review": m.review_id,

@@ -105,6 +105,8 @@ def summary_pdf(record: dict, events: list, *, created_at: datetime.datetime,
     pdf.field(_("Lead unit"), d["lead_unit"])
     pdf.field(_("Drafter"), _name(d["drafter"]))
     pdf.field(_("Legality reviewer"), _name(d["reviewer"]))
+    if d.get("counsel"):
+        pdf.field(_("Legal adviser or government lawyer"), _name(d["counsel"]))
     pdf.field(_("Stage"), d["stage_label"])
     pdf.field(_("Status"), d["status_label"])
     pdf.field(_("Proposed at"), d["created_at"])
@@ -222,7 +224,7 @@ def _reviews(pdf: SummaryDocument, record: dict) -> None:
         if r["risk_statement"]:
             pdf.field(_("Legal risk stated"), r["risk_statement"], indent=6)
     for c in record["counsel_opinions"]:
-        pdf.line_of(_("Outside counsel %(counsel)s on version %(n)s: %(opinion)s")
+        pdf.line_of(_("Legal adviser %(counsel)s on version %(n)s (Art. 28): %(opinion)s")
                     % {"counsel": c["counsel"], "n": c["draft_version"],
                        "opinion": c["opinion"]})
 

@@ -10,14 +10,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 #: The flow's step names and their stages when this migration was written (workflows/flows.py):
-#: the copy reads the stored step reference, never the flow itself.
+#: the copy reads the stored step reference, never the flow itself. The legal adviser's step
+#: came later (migration 0013); it is named here so that going back and forward again keeps it.
 STEP_STAGES = {
     "start": "initiation", "initiation": "initiation", "acceptance": "acceptance",
     "public_participation": "public_participation", "expert_input": "expert_input",
     "risk_assessment": "risk_assessment", "revision_after_risk": "revision",
     "legal_review": "legal_review", "revision": "revision",
     "collective_decision": "collective_decision", "publication": "publication",
-    "archive": "archived",
+    "archive": "archived", "counsel_opinion": "legal_review",
 }
 
 

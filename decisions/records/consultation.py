@@ -11,7 +11,7 @@ from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import Decision, ExpertOpinion, PublicComment, PublicParticipation, RiskAssessment
-from ..people import display_name
+from ..people import display_name, signs_as
 from ..rulebook import (
     DECIDED_ADOPTIONS,
     HEARING_MATERIALS_MIN_DAYS,
@@ -194,11 +194,6 @@ def decision_record_participation(*, decision: Decision, method: str = "",
     return records
 
 
-def _signature_matches(user, signature: str) -> bool:
-    names = {user.get_username().strip(), user.get_full_name().strip(), display_name(user)}
-    return signature.strip() in {n for n in names if n}
-
-
 @transaction.atomic
 def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signature: str,
                                    declares_no_interest: bool | None = None, acting_user,
@@ -215,7 +210,7 @@ def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signatur
     errors: dict = {}
     require_text(errors, "opinion", opinion, _("The opinion"))
     require_text(errors, "signature", signature, _("The signature"))
-    if not errors and not _signature_matches(acting_user, signature):
+    if not errors and not signs_as(acting_user, signature):
         errors["signature"] = [_("Sign with your own name as registered: %(name)s.")
                                % {"name": display_name(acting_user)}]
     if declares_no_interest is None:

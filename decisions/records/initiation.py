@@ -199,10 +199,11 @@ def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict
 
 
 @transaction.atomic
-def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = None,
+def decision_accept(*, decision: Decision, reviewer, counsel=None, lead_unit: str | None = None,
                     experts=(), risk_assessor=None, participation_skip_confirmed: bool = False,
                     acting_user, task=None) -> Decision:
-    """The office accepts (Art. 12), names the lead unit and assigns reviewer, experts, assessor.
+    """The office accepts (Art. 12), names the lead unit and assigns reviewer, the legal adviser
+    who gives his opinion in the review (Art. 28), experts and risk assessor.
 
     Where public participation is left out, the office confirms its ground, that the matter
     may not be disclosed by law (Art. 14); who confirmed it and when are recorded."""
@@ -214,6 +215,9 @@ def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = Non
     errors: dict = {}
     if reviewer is None or not permissions.has_role(reviewer, Role.REVIEWER):
         errors["reviewer"] = [_("Choose a legality reviewer (a user of the reviewer role).")]
+    if counsel is None or not permissions.has_role(counsel, Role.COUNSEL):
+        errors["counsel"] = [_("Choose the legal adviser or government lawyer who gives the legal "
+                               "opinion during the review (Art. 28): a user of the counsel role.")]
     experts = list(experts or [])
     if decision.needs_expert_input:
         if not experts:
@@ -231,7 +235,8 @@ def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = Non
     if lead_unit is not None and not lead_unit.strip():
         errors["lead_unit"] = [_("The lead unit is required.")]
     raise_if(errors)
-    _refuse_conflicts(decision, lead_unit, [(reviewer, Role.REVIEWER.label)]
+    _refuse_conflicts(decision, lead_unit, [(reviewer, Role.REVIEWER.label),
+                                            (counsel, Role.COUNSEL.label)]
                       + [(expert, Role.EXPERT.label) for expert in experts]
                       + [(risk_assessor, Role.RISK_ASSESSOR.label)])
     skipped = not decision.needs_public_participation
@@ -244,10 +249,12 @@ def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = Non
             _("Public participation is left out on the ground that the matter may not be "
               "disclosed by law (Art. 14): confirm that ground and its legal basis, or return "
               "the proposal to the drafter."))
-    before = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
+    before = snapshot(decision, ["lead_unit", "reviewer", "counsel", "risk_assessor",
+                                 "accepted_at"])
     if lead_unit:
         decision.lead_unit = lead_unit.strip()
     decision.reviewer = reviewer
+    decision.counsel = counsel
     decision.risk_assessor = risk_assessor
     decision.accepted_at = timezone.now()
     if skipped:
@@ -255,7 +262,8 @@ def decision_accept(*, decision: Decision, reviewer, lead_unit: str | None = Non
         decision.participation_skip_confirmed_at = decision.accepted_at
     decision.save()
     decision.experts.set(experts)
-    after = snapshot(decision, ["lead_unit", "reviewer", "risk_assessor", "accepted_at"])
+    after = snapshot(decision, ["lead_unit", "reviewer", "counsel", "risk_assessor",
+                                "accepted_at"])
     after["experts"] = [e.pk for e in experts]
     if skipped:
         after.update(snapshot(decision, ["participation_skip_ground", "participation_skip_basis",

@@ -86,6 +86,10 @@ class Decision(models.Model):
                                 verbose_name=_("drafter"))
     reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
                                  blank=True, verbose_name=_("legality reviewer"))
+    counsel = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True,
+                                blank=True, verbose_name=_("legal adviser or government lawyer"),
+                                help_text=_("Art. 28: named by the office at acceptance; gives "
+                                            "his own legal opinion in each round of review."))
     risk_assessor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
                                       null=True, blank=True, verbose_name=_("risk assessor"))
     experts = models.ManyToManyField(User, related_name="+", blank=True,
@@ -361,20 +365,26 @@ class LegalReview(ImmutableRecord):
 
 
 class CounselOpinion(ImmutableRecord):
-    """Art. 28: the legal adviser's or government lawyer's legal opinion, kept apart from the
-    review body's own."""
+    """Art. 28: the legal opinion of the legal adviser or government lawyer on the draft version
+    under review, signed by himself and kept apart from the review body's own opinion.
+
+    ``recorded_by`` is the counsel who signed it. (Opinions recorded before counsel signed
+    their own were typed in by the reviewer: their signature is blank.)"""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT,
                                  related_name="counsel_opinions")
     draft_version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
-    counsel = models.CharField(_("outside counsel"), max_length=200)
+    counsel = models.CharField(_("legal adviser or government lawyer"), max_length=200)
     opinion = models.TextField(_("legal opinion"))
+    signature = models.CharField(_("signature"), max_length=100, blank=True, default="")
+    declares_no_interest = models.BooleanField(
+        _("declares no direct interest in the matter"), default=False)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("outside counsel's opinion")
-        verbose_name_plural = _("outside counsel's opinions")
+        verbose_name = _("legal adviser's opinion")
+        verbose_name_plural = _("legal advisers' opinions")
         ordering = ["recorded_at", "id"]
 
     def __str__(self):

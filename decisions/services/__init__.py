@@ -18,7 +18,11 @@ from ..records.consultation import (
 from ..records.drafts import draft_sha256
 from ..records.initiation import decision_accept, decision_create, decision_return, decision_submit
 from ..records.meeting import decision_record_meeting
-from ..records.review import decision_record_legal_review, decision_revise
+from ..records.review import (
+    decision_record_legal_review,
+    decision_revise,
+    decision_submit_counsel_opinion,
+)
 from ..records.withdrawal import decision_withdraw
 from ..rulebook import Stage
 from ..stage_tasks.services import task_assigned, task_closed, task_opened, task_started
@@ -34,7 +38,8 @@ BY_STAGE: dict[str, tuple[tuple[Callable, str], ...]] = {
     Stage.PUBLIC_PARTICIPATION: ((decision_record_participation, "public_participation_record"),),
     Stage.EXPERT_INPUT: ((decision_submit_expert_opinion, "expert_opinion_submit"),),
     Stage.RISK_ASSESSMENT: ((decision_record_risk_assessment, "risk_assessment_record"),),
-    Stage.LEGAL_REVIEW: ((decision_record_legal_review, "legal_review_record"),),
+    Stage.LEGAL_REVIEW: ((decision_record_legal_review, "legal_review_record"),
+                         (decision_submit_counsel_opinion, "counsel_opinion_record")),
     Stage.REVISION: ((decision_revise, "decision_revise"),),
     Stage.COLLECTIVE_DECISION: ((decision_record_meeting, "meeting_record"),),
     Stage.PUBLICATION: ((decision_publish, "publication_record"),),
@@ -59,6 +64,7 @@ __all__ = [
     "decision_return",
     "decision_revise",
     "decision_submit",
+    "decision_submit_counsel_opinion",
     "decision_submit_expert_opinion",
     "decision_sync_stage",
     "decision_withdraw",

@@ -82,6 +82,7 @@ def town(db):
         "drafter": make_user("drafter", "drafter", "王建国"),
         "office": make_user("office", "office", "李秀英"),
         "reviewer": make_user("reviewer", "reviewer", "张明"),
+        "counsel": make_user("counsel", "counsel", "林晓燕"),
         "expert": make_user("expert", "expert", "陈志强"),
         "expert2": make_user("expert2", "expert", "刘芳"),
         "risk_assessor": make_user("risk_assessor", "risk_assessor", "赵磊"),

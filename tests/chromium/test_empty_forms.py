@@ -99,8 +99,8 @@ def test_every_stage_form_submitted_empty(person, people):
     # The lead unit is no longer the form's own check but the service's (the API's door too),
     # so the office reads at once everything acceptance needs.
     submit_empty(office, "acceptance", {
-        "lead_unit": "承办单位", "reviewer": "合法性审查人员", "experts": "论证专家",
-        "risk_assessor": "风险评估人员"})
+        "lead_unit": "承办单位", "reviewer": "合法性审查人员", "counsel": "法律顾问或公职律师",
+        "experts": "论证专家", "risk_assessor": "风险评估人员"})
     journey.accept()
 
     open_task(drafter, title)
@@ -127,12 +127,18 @@ def test_every_stage_form_submitted_empty(person, people):
     journey.revise("revision_after_risk")
     journey.assess_risk(controllable=True)
 
+    counsel = person(people["counsel"]).log_in()
+    open_task(counsel, title)
+    submit_empty(counsel, "counsel-opinion",
+                 {"opinion": "法律意见", "signature": "签名（本人姓名）"})
+    journey.counsel_opinion()
+
     reviewer = person(people["reviewer"]).log_in()
     open_task(reviewer, title)
     submit_empty(reviewer, "legal-review", {
         "outcome": "结论", "opinion_authority": "关于决策权限的意见",
         "opinion_procedure": "关于决策程序的意见", "opinion_content": "关于决策内容的意见"})
-    journey.review("unlawful")
+    journey.review("unlawful", counsel_first=False)
 
     open_task(drafter, title)
     submit_empty(drafter, "revision", REVISION)

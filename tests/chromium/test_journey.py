@@ -56,6 +56,7 @@ def test_the_whole_procedure(person, town, tmp_path):
     page.get_by_role("button", name="认领并办理").click()
     office.pick("受理")
     office.choose("合法性审查人员", "张明")
+    office.choose("法律顾问或公职律师", "林晓燕")
     office.pick("陈志强")
     office.pick("刘芳")
     office.choose("风险评估人员", "赵磊")
@@ -127,11 +128,26 @@ def test_the_whole_procedure(person, town, tmp_path):
         expect(page.get_by_text(reason).first).to_be_visible()
     drafter.shot("opinions-adopted")
 
-    # Legality review (Arts. 25-28), first round: not lawful.
+    # Legality review (Arts. 25-28), first round. The legal adviser the office named reads the
+    # draft under review and signs his own legal opinion on it (Art. 28).
+    counsel = person(town["counsel"]).log_in()
+    counsel.open_inbox()
+    counsel.shot("counsel-inbox")
+    counsel.open_task("出具法律顾问意见")
+    counsel.fill("法律意见", "第二条摊位费标准缺少法定依据，建议补充。")
+    counsel.fill("签名（本人姓名）", "林晓燕")
+    counsel.page.get_by_label("本人与决策事项无直接利害关系").check()  # Art. 20
+    counsel.shot("counsel-opinion-filled")
+    counsel.submit()
+    expect(counsel.page.get_by_text("您的法律意见已记录")).to_be_visible()
+    counsel.shot("counsel-opinion-recorded")
+
+    # The reviewer reads the adviser's opinion beside the draft and finds it not lawful.
     reviewer = person(town["reviewer"]).log_in()
     page = reviewer.page
     reviewer.open_inbox()
     reviewer.open_task("审查草案的合法性")
+    expect(reviewer.page.get_by_text("第二条摊位费标准缺少法定依据，建议补充。")).to_be_visible()
     reviewer.shot("review-form")
     reviewer.pick("不合法")
     reviewer.fill("关于决策权限的意见", "属于镇政府决策权限。")
@@ -162,6 +178,26 @@ def test_the_whole_procedure(person, town, tmp_path):
     reviewer.open_task("审查草案的合法性")
     expect(page.get_by_text("摊位费标准依照").first).to_be_visible()
     reviewer.shot("review-second-form")
+    reviewer.pick("合法")
+    reviewer.fill("关于决策权限的意见", "属于镇政府决策权限。")
+    reviewer.fill("关于决策程序的意见", "程序完备。")
+    reviewer.fill("关于决策内容的意见", "已补充法定依据，内容合法。")
+    reviewer.submit()
+    # The adviser has not yet weighed the revised draft: it cannot be found lawful (Art. 28).
+    summary = page.locator(".juece-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("第二十八条")
+    reviewer.shot("review-lawful-refused-without-counsel")
+    counsel.open_inbox()
+    counsel.open_task("出具法律顾问意见")
+    counsel.fill("法律意见", "已补充摊位费标准的法定依据，同意。")
+    counsel.fill("签名（本人姓名）", "林晓燕")
+    counsel.page.get_by_label("本人与决策事项无直接利害关系").check()
+    counsel.submit()
+    expect(counsel.page.get_by_text("您的法律意见已记录")).to_be_visible()
+    reviewer.open_inbox()
+    reviewer.open_task("审查草案的合法性")
+    expect(page.get_by_text("已补充摊位费标准的法定依据，同意。")).to_be_visible()
     reviewer.pick("合法")
     reviewer.fill("关于决策权限的意见", "属于镇政府决策权限。")
     reviewer.fill("关于决策程序的意见", "程序完备。")

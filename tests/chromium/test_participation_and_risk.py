@@ -59,6 +59,7 @@ def test_participation_left_out_on_its_ground_and_confirmed(person, people):
     expect(skip).to_contain_text("依法不予公开的决策事项（第十四条）")
     office.pick("受理")
     office.choose("合法性审查人员", "张审查")
+    office.choose("法律顾问或公职律师", "林律师")
     office.shot("acceptance-skip-not-confirmed")
     office.submit()
     summary = page.locator(".juece-error-summary")

@@ -103,6 +103,8 @@ def test_a_stale_review_is_refused(person, people):
     # While the reviewer reads, the lead unit puts a new draft version in (through its service).
     draft_version_create(decision=journey.decision, text="第一条 审查期间改过的草案。",
                          note="审查期间改稿", acting_user=people["drafter"])
+    journey.decision.refresh_from_db()
+    journey.counsel_opinion()  # the legal adviser has signed version 2 (Art. 28)
 
     page.get_by_label("合法", exact=True).check()
     page.get_by_label("关于决策权限的意见").fill("主体适格")

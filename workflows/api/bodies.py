@@ -11,6 +11,7 @@ from rest_framework.fields import empty
 
 from decisions.rulebook import (
     CONSULTATION_STAGES,
+    COUNSEL_OPINION_STEP,
     DECIDED_ADOPTIONS,
     AdoptionStatus,
     HeadDecision,
@@ -96,6 +97,11 @@ class AcceptanceBody(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["accept", "return"])
     reason = Text(max_length=5000, required=False, allow_blank=True, default="")
     reviewer = Username(required=False, allow_null=True, default=None)
+    counsel = Username(required=False, allow_null=True, default=None, help_text=(
+        "On accepting: the legal adviser or government lawyer (a user of the `counsel` role) "
+        "who gives his own legal opinion in each round of the legality review (Art. 28). "
+        "Required (400 when missing or not of that role); 409 `conflict_of_interest` for the "
+        "drafter or anyone of the lead unit."))
     experts = serializers.ListField(child=Username(), required=False, default=list,
                                     max_length=50)
     risk_assessor = Username(required=False, allow_null=True, default=None)
@@ -225,8 +231,29 @@ class LegalReviewBody(serializers.Serializer):
     opinion_content = Text(max_length=20000, help_text="The opinion on content.")
     risk_statement = Text(max_length=20000, required=False, allow_blank=True, default="")
     reviewed_version = Text(max_length=64, help_text="SHA-256 of the draft version reviewed.")
-    counsel = Text(max_length=200, required=False, allow_blank=True, default="")
-    counsel_opinion = Text(max_length=20000, required=False, allow_blank=True, default="")
+
+    #: Art. 28: the legal adviser signs his own opinion (the `counsel_opinion` task); the
+    #: reviewer can no longer type one in.
+    REFUSED = ("counsel", "counsel_opinion")
+
+    def validate(self, attrs):
+        typed = [name for name in self.REFUSED if name in self.initial_data]
+        if typed:
+            raise serializers.ValidationError({name: [
+                "The legal adviser gives and signs his own opinion in his `counsel_opinion` "
+                "task (Art. 28); the review does not carry one."] for name in typed})
+        return attrs
+
+
+class CounselOpinionBody(serializers.Serializer):
+    """Art. 28: the legal adviser's or government lawyer's own signed opinion."""
+
+    opinion = Text(max_length=50000, help_text="The legal opinion.")
+    signature = Text(max_length=150, help_text="Signed with his own name as registered.")
+    reviewed_version = Text(max_length=64, help_text="SHA-256 of the draft version under review.")
+    declares_no_interest = serializers.BooleanField(help_text=(
+        "He declares he has no direct interest in the matter (Art. 20): required; false is "
+        "refused with 409 conflict_of_interest."))
 
 
 class RevisionBody(serializers.Serializer):
@@ -314,4 +341,5 @@ BODIES = {
     Stage.REVISION: RevisionBody,
     Stage.COLLECTIVE_DECISION: CollectiveDecisionBody,
     Stage.PUBLICATION: PublicationBody,
+    COUNSEL_OPINION_STEP: CounselOpinionBody,
 }

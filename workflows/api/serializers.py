@@ -109,6 +109,10 @@ class DecisionSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True, allow_null=True,
         help_text="The login of the office's member who confirmed, at acceptance, the ground "
                   "for leaving out public participation (Art. 14); null where it is held.")
+    counsel = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True,
+        help_text="The login of the legal adviser or government lawyer the office named at "
+                  "acceptance, who signs his own opinion in each round of review (Art. 28).")
     expert_opinions = ExpertOpinionSerializer(many=True, read_only=True, help_text=(
         "The signed expert opinions, oldest first, each with its adoption."))
 
@@ -119,7 +123,7 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "alternatives", "needs_public_participation", "needs_expert_input",
                   "needs_risk_assessment", "exploratory_reform", "participation_skip_ground",
                   "participation_skip_basis", "participation_skip_confirmed_by",
-                  "participation_skip_confirmed_at", "drafter", "expert_opinions",
+                  "participation_skip_confirmed_at", "drafter", "counsel", "expert_opinions",
                   "accepted_at", "created_at", "updated_at"]
 
     @extend_schema_field(TaskSerializer(many=True))

@@ -262,12 +262,12 @@ class TaskCompleteView(Lookups, APIView):
                    else node.can_assign(user, engine_task))
         if not allowed:
             raise exceptions.PermissionDenied(_("This task is not yours to complete."))
-        stage = task.stage
-        body = BODIES[stage](data=request.data)
+        key = commands.input_key(task.stage, task.step)
+        body = BODIES[key](data=request.data)
         body.is_valid(raise_exception=True)
         decision = task.decision
         actions.run_task(engine_task, acting_user=user, perform=lambda t: perform(
-            stage, decision, body.validated_data, user, t))
+            key, decision, body.validated_data, user, t))
         return Response(DecisionSerializer(decision_readable_or_404(user, decision.pk)).data)
 
 
