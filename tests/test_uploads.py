@@ -267,7 +267,7 @@ def test_the_dossier_of_many_large_attachments_streams_without_holding_them(peop
     office = Office(people)
     office.propose()
     decision = office.decision
-    client = office.client("drafter")
+    client = office.client("auditor")  # the dossier is the auditors' and the office's
     url = DecisionFlow.instance.reverse("dossier", args=[decision.process_id])
     baseline, _received = peak_of_download(client, url)
 
