@@ -39,9 +39,10 @@ def at(day: datetime.date, hour: int = 8):
 
 @pytest.fixture
 def review(people):
-    """The reviewer's open legality-review task, due on 23 March."""
+    """The reviewer's open legality-review task, due on 23 March (the legal adviser signed his
+    opinion the day it opened, so the review's are the only reminders)."""
     with time_machine.travel(SUBMITTED, tick=False):
-        journey = Journey(people).submit().accept().participate()
+        journey = Journey(people).submit().accept().participate().counsel_opinion()
     task = open_task(journey.decision, "legal_review")
     assert TaskDeadline.objects.get(task_id=task.pk).due_on == REVIEW_DUE
     return task
