@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from decisions.models import AuditEvent
 
 from .api import PASSWORD, proposal
+from .factories import make_user
 
 
 def gate(response, code):
@@ -274,6 +275,7 @@ def test_token_and_session_authentication(db):
 
 def test_schema_and_docs_are_served(db):
     client = APIClient()
+    client.force_authenticate(make_user("reader", "member"))  # for logged-in users only
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert schema.json()["openapi"].startswith("3.")

@@ -106,7 +106,8 @@ def test_an_unknown_address_says_so_in_chinese_for_anyone(people):
         assert response.status_code == 404
         html = response.content.decode()
         assert "页面不存在" in html and "返回首页" in html
-        assert "重大行政决策" in html and "#b71c1c" in html, "the site's title and colours"
+        assert "重大行政决策" in html and "juece/css/page.css" in html, \
+            "the site's title and colours (page.css: the Content-Security-Policy, no inline style)"
 
 
 def test_a_decision_one_may_not_read_is_not_found(people):
