@@ -239,11 +239,24 @@ class RiskAssessmentView(StageFormView):
         self.run(commands.RiskAssessment.from_data(form.cleaned_data))
 
 
-class LegalReviewView(StageFormView):
-    form_class = forms.LegalReviewForm
+class ReviewedVersionView(StageFormView):
+    """A step that names the draft version it weighs by its SHA-256 (the review, the legal
+    adviser's opinion): the form carries the current one, and when the draft changed under the
+    person the page shows the new one and names it now."""
 
     def get_initial(self):
         return {"reviewed_version": self.decision.current_version.sha256}
+
+    def gate_refused(self, form, error):
+        super().gate_refused(form, error)
+        if error.code == "review_stale_version":
+            self.decision.refresh_from_db()
+            form.data = form.data.copy()
+            form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
+
+
+class LegalReviewView(ReviewedVersionView):
+    form_class = forms.LegalReviewForm
 
     def stage_context(self):
         material = selectors.legal_review_material(self.decision)
@@ -253,36 +266,18 @@ class LegalReviewView(StageFormView):
                                                    self.decision.current_version.text)
                 if last else None}
 
-    def gate_refused(self, form, error):
-        """A draft changed under the reviewer: the page shows the new one and names it now."""
-        super().gate_refused(form, error)
-        if error.code == "review_stale_version":
-            self.decision.refresh_from_db()
-            form.data = form.data.copy()
-            form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
-
     def perform(self, form):
         self.run(commands.LegalReview.from_data(form.cleaned_data))
 
 
-class CounselOpinionView(StageFormView):
+class CounselOpinionView(ReviewedVersionView):
     """Art. 28: the legal adviser reads the draft under review and signs his own opinion."""
 
     form_class = forms.CounselOpinionForm
     success_message = _("Your legal opinion was recorded and the reviewer told.")
 
-    def get_initial(self):
-        return {"reviewed_version": self.decision.current_version.sha256}
-
     def stage_context(self):
         return {"review_material": selectors.legal_review_material(self.decision)}
-
-    def gate_refused(self, form, error):
-        super().gate_refused(form, error)
-        if error.code == "review_stale_version":
-            self.decision.refresh_from_db()
-            form.data = form.data.copy()
-            form.data[form.add_prefix("reviewed_version")] = self.decision.current_version.sha256
 
     def perform(self, form):
         self.run(commands.CounselOpinion.from_data(form.cleaned_data))

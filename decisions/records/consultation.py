@@ -11,7 +11,6 @@ from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..errors import StatutoryGateError
 from ..models import Decision, ExpertOpinion, PublicComment, PublicParticipation, RiskAssessment
-from ..people import display_name, signs_as
 from ..rulebook import (
     DECIDED_ADOPTIONS,
     HEARING_MATERIALS_MIN_DAYS,
@@ -20,7 +19,7 @@ from ..rulebook import (
     ParticipationMethod,
     Stage,
 )
-from ._common import locked, raise_if, require_open, require_text
+from ._common import locked, raise_if, require_open, require_signed_opinion, require_text
 
 
 def _require_accepted(decision: Decision, stage: str) -> None:
@@ -207,20 +206,11 @@ def decision_submit_expert_opinion(*, decision: Decision, opinion: str, signatur
         raise PermissionDenied(_("You are not one of the experts named for this decision."))
     if decision.expert_opinions.filter(expert=acting_user).exists():
         raise StatutoryGateError("task_not_open", _("You have already submitted your opinion."))
-    errors: dict = {}
-    require_text(errors, "opinion", opinion, _("The opinion"))
-    require_text(errors, "signature", signature, _("The signature"))
-    if not errors and not signs_as(acting_user, signature):
-        errors["signature"] = [_("Sign with your own name as registered: %(name)s.")
-                               % {"name": display_name(acting_user)}]
-    if declares_no_interest is None:
-        errors["declares_no_interest"] = [_("Declare whether you have a direct interest in the "
-                                            "matter (Art. 20).")]
-    raise_if(errors)
-    if not declares_no_interest:
-        raise StatutoryGateError("conflict_of_interest", _(
-            "An expert with a direct interest in the matter may not give an opinion on it "
-            "(Art. 20): the office names another expert."))
+    require_signed_opinion(
+        acting_user=acting_user, opinion=opinion, opinion_label=_("The opinion"),
+        signature=signature, declares_no_interest=declares_no_interest,
+        conflict_message=_("An expert with a direct interest in the matter may not give an "
+                           "opinion on it (Art. 20): the office names another expert."))
     record = ExpertOpinion.objects.create(
         decision=decision, draft_version=decision.current_version, expert=acting_user,
         opinion=opinion.strip(), signature=signature.strip(), declares_no_interest=True,

@@ -10,9 +10,9 @@ from ..deadlines.notices import clause, in_language, notify, role_members
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
-from ..people import display_name, signs_as
+from ..people import display_name
 from ..rulebook import REVIEW_OUTCOMES_CLEARING_THE_GATE, ReviewOutcome, Role, Stage
-from ._common import locked, raise_if, require_open, require_text
+from ._common import locked, raise_if, require_open, require_signed_opinion, require_text
 from .drafts import draft_version_create
 
 
@@ -116,20 +116,11 @@ def decision_submit_counsel_opinion(*, decision: Decision, reviewed_version: str
     if selectors.counsel_opinion_of(decision, current) is not None:
         raise StatutoryGateError("task_not_open", _("You have already given your opinion on "
                                                     "this draft version."))
-    errors: dict = {}
-    require_text(errors, "opinion", opinion, _("The legal opinion"))
-    require_text(errors, "signature", signature, _("The signature"))
-    if not errors and not signs_as(acting_user, signature):
-        errors["signature"] = [_("Sign with your own name as registered: %(name)s.")
-                               % {"name": display_name(acting_user)}]
-    if declares_no_interest is None:
-        errors["declares_no_interest"] = [_("Declare whether you have a direct interest in the "
-                                            "matter (Art. 20).")]
-    raise_if(errors)
-    if not declares_no_interest:
-        raise StatutoryGateError("conflict_of_interest", _(
-            "A legal adviser with a direct interest in the matter may not give the legal opinion "
-            "on it (Art. 20): the office names another."))
+    require_signed_opinion(
+        acting_user=acting_user, opinion=opinion, opinion_label=_("The legal opinion"),
+        signature=signature, declares_no_interest=declares_no_interest,
+        conflict_message=_("A legal adviser with a direct interest in the matter may not give "
+                           "the legal opinion on it (Art. 20): the office names another."))
     record = CounselOpinion.objects.create(
         decision=decision, draft_version=current, counsel=display_name(acting_user),
         opinion=opinion.strip(), signature=signature.strip(), declares_no_interest=True,
