@@ -409,6 +409,34 @@ def test_the_admin_password_form_applies_the_validators(drafter):
     assert drafter.check_password(PASSWORD)
 
 
+def test_a_password_reset_applies_the_validators_and_ends_every_login(drafter, mailoutbox):
+    drafter.email = "wang@example.test"
+    drafter.save()
+    signed_in = browser_for()
+    token_for()
+    visitor = Client()
+    response = visitor.post("/accounts/password_reset/", {"email": "wang@example.test"})
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    link = next(word for word in mail.body.split() if "/accounts/reset/" in word)
+    path = link[link.index("/accounts/reset/"):]
+    form_url = visitor.get(path)["Location"]  # the token moves into the session
+
+    response = visitor.post(form_url, {"new_password1": "1", "new_password2": "1"})
+    assert response.status_code == 200
+    drafter.refresh_from_db()
+    assert drafter.check_password(PASSWORD)
+    assert logged_in(signed_in)
+
+    strong = "Reset-passphrase-2026"
+    response = visitor.post(form_url, {"new_password1": strong, "new_password2": strong})
+    assert response.status_code == 302
+    drafter.refresh_from_db()
+    assert drafter.check_password(strong)
+    assert not logged_in(signed_in)
+    assert not AuthToken.objects.filter(user=drafter).exists()
+
+
 # Sessions
 
 
