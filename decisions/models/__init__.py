@@ -3,6 +3,7 @@
 
 from ..audit.models import GENESIS_HASH, AuditEvent, RefusalTally
 from ..calendar.models import CalendarDay, CalendarYear
+from ..catalogue.models import Catalogue, CatalogueItem
 from ..deadlines.models import (
     DeadlineChange,
     Notification,
@@ -37,6 +38,8 @@ __all__ = [
     "GENESIS_HASH",
     "CalendarDay",
     "CalendarYear",
+    "Catalogue",
+    "CatalogueItem",
     "DeadlineChange",
     "Notification",
     "Reminder",

@@ -98,6 +98,14 @@ class Decision(models.Model):
     current_version = models.ForeignKey("DraftVersion", on_delete=models.PROTECT, null=True,
                                         blank=True, related_name="+",
                                         verbose_name=_("current draft version"))
+    catalogue_item = models.ForeignKey(
+        "CatalogueItem", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="decisions", verbose_name=_("catalogue item"),
+        help_text=_("The item of the year's decision catalogue this decision carries out "
+                    "(Art. 3 para. 3)."))
+    outside_catalogue_reason = models.TextField(
+        _("reason it is outside the catalogue"), blank=True, default="",
+        help_text=_("Why the decision is taken though its year's catalogue does not list it."))
     process_id = models.BigIntegerField(
         _("workflow process number"), null=True, blank=True, unique=True, editable=False,
         help_text=_("The number of the workflow run that carries this decision, as the "
@@ -111,6 +119,11 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         permissions = rulebook.STAGE_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(catalogue_item__isnull=True) | Q(outside_catalogue_reason=""),
+                name="decision_in_catalogue_or_outside_not_both"),
+        ]
 
     def __str__(self):
         return self.title
