@@ -10,6 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The PDFs' fonts: Debian's Noto Serif/Sans CJK (decisions/documents/fonts.py prefers them to the
+# smaller Simplified Chinese subsets of the pylopdf-fonts-zh-cn package, which work without them).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md LICENSE ./
 COPY config ./config

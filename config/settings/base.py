@@ -194,9 +194,12 @@ ANONYMOUS_USER_NAME = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 JUECE_MAX_ATTACHMENT_BYTES = int(os.environ.get("JUECE_MAX_ATTACHMENT_BYTES", 50 * 1024 * 1024))
-# The CJK font embedded in a dossier's PDF summary: "path" or "path#index" (font collections).
-# Empty: the font of the paperang-p2-fonts-cjk package, else Debian's WenQuanYi or Noto CJK.
+# The CJK font embedded in every PDF (decisions/documents/fonts.py): "path" or "path#index"
+# (font collections). Empty: Noto Serif/Sans CJK SC, Debian's fonts-noto-cjk where installed,
+# else the pylopdf-fonts-zh-cn package's.
 JUECE_PDF_FONT = os.environ.get("JUECE_PDF_FONT", "")
+# Fonts (path or path#index, comma-separated) tried first for a character the main font lacks.
+JUECE_PDF_FALLBACK_FONTS = env_list("JUECE_PDF_FALLBACK_FONTS")
 
 LOGGING = {
     "version": 1,

@@ -1,82 +1,46 @@
 """The dossier's summary in Chinese: the whole procedure of one decision on a few PDF pages.
 
-The CJK font is embedded (subset) in the PDF, so the summary reads the same on any machine. It
-comes from ``settings.JUECE_PDF_FONT`` ("path" or "path#index" for a font collection), else from
-the PyPI package ``paperang-p2-fonts-cjk`` (WenQuanYi Micro Hei, installed with the project),
-else from Debian's fonts-wqy-microhei or fonts-noto-cjk.
+Its fonts, embedded (subset) so that the summary reads the same on any machine, and the refusal
+of a character no font can draw, are ``decisions.documents.fonts``'.
 """
 
 import datetime
-from importlib import resources
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
 from ..audit.labels import STAGE_ACTS
+from ..documents.fonts import SANS, CJKDocument
 from ..people import display_name
 from ..rulebook import STAGE_ORDER, Stage
 
-#: Fonts tried after the setting, in order: (file, index in a collection).
-SYSTEM_FONTS = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 2: Simplified Chinese
-)
 
-
-def cjk_font() -> tuple[Path, int]:
-    """The CJK font file the summary embeds, and its index within a collection."""
-    configured = getattr(settings, "JUECE_PDF_FONT", "")
-    if configured:
-        path, _sep, index = configured.partition("#")
-        if not Path(path).is_file():
-            raise ImproperlyConfigured(f"JUECE_PDF_FONT: no font file at {path}")
-        return Path(path), int(index or 0)
-    try:
-        packaged = resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
-        if packaged.is_file():
-            return Path(str(packaged)), 0
-    except ModuleNotFoundError:
-        pass
-    for path, index in SYSTEM_FONTS:
-        if Path(path).is_file():
-            return Path(path), index
-    raise ImproperlyConfigured(
-        "No CJK font for the dossier summary: install the project's dependencies "
-        "(paperang-p2-fonts-cjk), or set JUECE_PDF_FONT to a TTF/TTC/OTF file.")
-
-
-class SummaryDocument(FPDF):
+class SummaryDocument(CJKDocument):
     def __init__(self, footer_text: str):
-        super().__init__(format="A4")
+        super().__init__()
         self.footer_text = footer_text
-        path, index = cjk_font()
-        self.add_font("cjk", fname=str(path), collection_font_number=index)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 18, 18)
 
     def footer(self):
         self.set_y(-12)
-        self.set_font("cjk", size=8)
+        self.set_font(SANS, size=8)
         page = _("page %(n)d") % {"n": self.page_no()}
         self.cell(0, 6, f"{self.footer_text}　{page}", align="C")
 
     def heading(self, text: str):
         self.ln(3)
-        self.set_font("cjk", size=13)
+        self.set_font(SANS, size=13)
         self.multi_cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                         wrapmode=WrapMode.CHAR)
         self.set_draw_color(160, 160, 160)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(1.5)
-        self.set_font("cjk", size=10)
+        self.set_font(SANS, size=10)
 
     def line_of(self, text: str, indent: float = 0, size: float = 10):
-        self.set_font("cjk", size=size)
+        self.set_font(SANS, size=size)
         self.set_x(self.l_margin + indent)
         self.multi_cell(0, 5.6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                         wrapmode=WrapMode.CHAR)
@@ -91,12 +55,11 @@ def summary_pdf(record: dict, events: list, *, created_at: datetime.datetime,
     d = record["decision"]
     pdf = SummaryDocument(_("Decision %(id)s · archive dossier") % {"id": d["id"]})
     pdf.set_title(d["title"])
-    pdf.set_creator("juece")
     pdf.add_page()
-    pdf.set_font("cjk", size=16)
+    pdf.set_font(SANS, size=16)
     pdf.multi_cell(0, 9, _("Archive dossier of a major administrative decision"), align="C",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("cjk", size=14)
+    pdf.set_font(SANS, size=14)
     pdf.multi_cell(0, 8, d["title"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                    wrapmode=WrapMode.CHAR)
     pdf.ln(2)
