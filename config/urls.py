@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
+from workflows import catalogue_public
 from workflows.flows import DecisionFlow
 from workflows.viewsets import DecisionAppViewset
 
@@ -28,6 +29,11 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("workflows.api.urls")),
+    # The published annual catalogue (Art. 3 para. 3): outside the site, read without a login.
+    path("catalogue/", catalogue_public.PublicCatalogueIndexView.as_view(),
+         name="catalogue_public_index"),
+    path("catalogue/<int:year>/", catalogue_public.PublicCatalogueView.as_view(),
+         name="catalogue_public"),
     path("", site.urls),
 ]
 

@@ -37,7 +37,8 @@ class StageInput:
 
 @dataclass(kw_only=True)
 class Proposal(StageInput):
-    """Arts. 10-13: what a proposal must say; the start of a decision."""
+    """Arts. 10-13: what a proposal must say; the start of a decision. Art. 3 para. 3: the item
+    of the year's catalogue it carries out, or why it is outside the catalogue."""
 
     title: str = ""
     proposal_source: str = ""
@@ -53,6 +54,8 @@ class Proposal(StageInput):
     exploratory_reform: bool = False
     participation_skip_ground: str = ""
     participation_skip_basis: str = ""
+    catalogue_item: object = None
+    outside_catalogue_reason: str = ""
     skip_reasons: dict = field(default_factory=dict)
     disagreements: list = field(default_factory=list)
     draft_text: str = ""

@@ -7,6 +7,7 @@ from .rulebook import Role
 #: Role-wide grants. Stage permissions are never here: they are granted per decision.
 ROLE_PERMISSIONS = {
     Role.DRAFTER: ["add_decision"],
+    Role.OFFICE: ["manage_catalogue"],
     Role.AUDITOR: ["view_decision", "view_auditevent"],
 }
 

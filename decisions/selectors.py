@@ -73,7 +73,7 @@ def decision_for_page(pk: int) -> Decision:
     return (Decision.objects
             .select_related("current_version", "drafter", "reviewer", "counsel",
                             "risk_assessor", "publication", "withdrawal__withdrawn_by",
-                            "participation_skip_confirmed_by")
+                            "participation_skip_confirmed_by", "catalogue_item__catalogue")
             .prefetch_related(
                 "experts", "stage_skips__decided_by", "disagreements", "returns",
                 Prefetch("versions", queryset=DraftVersion.objects.select_related("created_by")

@@ -39,6 +39,9 @@ def proposal(**overrides) -> dict:
         "needs_risk_assessment": False,
         "skip_reasons": {"expert_input": "不涉及专业技术问题",
                          "risk_assessment": "不涉及社会稳定风险"},
+        # Art. 3 para. 3: outside the year's catalogue, unless the test names an item.
+        "outside_catalogue_reason": ("" if "catalogue_item" in overrides
+                                     else "年初编制目录时尚未提出，经镇长办公会研究启动。"),
     }
     data.update(overrides)
     return data

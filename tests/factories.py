@@ -15,6 +15,9 @@ from workflows.stages import open_tasks
 PASSWORD = "juece-test-pass"
 #: The reference of a decision's report to the Party committee (Art. 31).
 PARTY_REPORT_REF = "季家委请〔2026〕12号"
+#: A decision is linked to an item of its year's catalogue or says why it is outside it (Art. 3
+#: para. 3); a test's decision says this unless it names a ``catalogue_item``.
+OUTSIDE_CATALOGUE = "年初编制目录时尚未提出，经镇长办公会研究按重大行政决策程序办理。"
 
 
 def make_user(username: str, role: str, full_name: str = "") -> object:
@@ -43,6 +46,7 @@ def proposal(**overrides) -> dict:
         "needs_risk_assessment": False,
         "skip_reasons": {"expert_input": "不涉及专业技术问题",
                          "risk_assessment": "不涉及社会稳定风险"},
+        "outside_catalogue_reason": "" if "catalogue_item" in overrides else OUTSIDE_CATALOGUE,
     }
     data.update(overrides)
     return data

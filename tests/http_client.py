@@ -47,6 +47,9 @@ def proposal_form(**overrides) -> dict:
         "participation_skip_basis": data.get("participation_skip_basis", ""),
         "skip_expert_input": data["skip_reasons"].get("expert_input", ""),
         "skip_risk_assessment": data["skip_reasons"].get("risk_assessment", ""),
+        "catalogue_item": getattr(data.get("catalogue_item"), "pk", data.get("catalogue_item"))
+        or "",
+        "outside_catalogue_reason": data.get("outside_catalogue_reason", ""),
     }
     for flag in ("needs_public_participation", "needs_expert_input", "needs_risk_assessment",
                  "exploratory_reform"):

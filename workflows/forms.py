@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from decisions.catalogue.selectors import items_open_for_proposal
 from decisions.people import display_name
 from decisions.rulebook import (
     CONSULTATION_STAGES,
@@ -55,13 +56,31 @@ def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CatalogueItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("No. %(number)s %(title)s (%(unit)s, quarter %(quarter)s)") % {
+            "number": obj.number, "title": obj.title, "unit": obj.lead_unit,
+            "quarter": obj.planned_quarter}
+
+
 class ProposalFields(forms.Form):
-    """Arts. 10-13: what a proposal must say."""
+    """Arts. 10-13: what a proposal must say; Art. 3 para. 3: the catalogue item it carries
+    out, or why it is outside the year's catalogue."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     proposal_source = forms.ChoiceField(label=_("Source of the proposal"),
                                         choices=ProposalSource.choices)
     lead_unit = forms.CharField(label=_("Lead unit"), max_length=120)
+    catalogue_item = CatalogueItemChoiceField(
+        label=_("Item of the annual decision catalogue"), queryset=None, required=False,
+        empty_label="—",
+        help_text=_("The item of this year's published catalogue of major decisions that this "
+                    "decision carries out (Art. 3 para. 3). If it is not in the catalogue, "
+                    "leave this empty and give the reason below."))
+    outside_catalogue_reason = forms.CharField(
+        label=_("Why it is outside the catalogue"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a decision that no item of the year's catalogue covers."))
     problem = forms.CharField(label=_("Problem and reasons"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis (one per line)"), widget=forms.Textarea)
     plan = forms.CharField(label=_("Preliminary plan"), widget=forms.Textarea)
@@ -96,6 +115,16 @@ class ProposalFields(forms.Form):
     disagreement_reasons = forms.CharField(label=_("Disagreement: reasons"), required=False,
                                            widget=forms.Textarea)
 
+    def __init__(self, *args, catalogue_year: int, catalogue_keep=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = items_open_for_proposal(catalogue_year, keep=catalogue_keep)
+        field = self.fields["catalogue_item"]
+        field.queryset = items
+        if not items.exists():
+            field.help_text = _("No catalogue of %(year)s is published yet: give the reason "
+                                "below why the decision is taken outside the catalogue.") % {
+                                    "year": catalogue_year}
+
     def command_data(self) -> dict:
         """The proposal, its skip reasons and disagreements, by the stage input's names."""
         return {**self.proposal(), "skip_reasons": self.skip_reasons(),
@@ -116,6 +145,8 @@ class ProposalFields(forms.Form):
             "exploratory_reform": data["exploratory_reform"],
             "participation_skip_ground": data["participation_skip_ground"],
             "participation_skip_basis": data["participation_skip_basis"],
+            "catalogue_item": data["catalogue_item"],
+            "outside_catalogue_reason": data["outside_catalogue_reason"],
         }
 
     def skip_reasons(self) -> dict:

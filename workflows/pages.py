@@ -25,6 +25,7 @@ from decisions.people import display_name
 from decisions.rulebook import RULES, Role, Stage
 
 from . import actions, forms, queues
+from .catalogue_forms import catalogue_link_context
 from .deadline_display import deadline_of, state_badge
 from .diffs import draft_diff
 from .downloads import attachment_disposition
@@ -135,6 +136,7 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             may_take_dossier=may_take_the_dossier(self.request.user),
             may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
                                  and selectors.opinion_adoption_problem(decision) is None),
+            **catalogue_link_context(self.request.user, decision),
             expert_opinions=[
                 (opinion, forms.OpinionAdoptionForm(
                     auto_id=f"id_opinion{opinion.pk}_%s",

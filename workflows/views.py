@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from decisions import commands, selectors
+from decisions.catalogue.services import decision_year
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
 
@@ -93,6 +94,9 @@ class ProposeView(StageFormView):
     def decision(self):
         return None
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "catalogue_year": decision_year()}
+
     def form_valid(self, form):
         process = self.activation.process
         process.save()
@@ -120,13 +124,17 @@ class InitiationView(StageFormView):
     form_class = forms.InitiationForm
     success_message = _("The proposal was submitted to the office.")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "catalogue_year": decision_year(self.decision),
+                "catalogue_keep": self.decision.catalogue_item}
+
     def get_initial(self):
         decision = self.decision
         initial = {field: getattr(decision, field) for field in (
             "title", "proposal_source", "lead_unit", "problem", "plan", "necessity",
             "alternatives", "needs_public_participation", "needs_expert_input",
             "needs_risk_assessment", "exploratory_reform", "participation_skip_ground",
-            "participation_skip_basis")}
+            "participation_skip_basis", "catalogue_item", "outside_catalogue_reason")}
         initial["legal_basis"] = "\n".join(decision.legal_basis)
         for skip in decision.stage_skips.all():
             initial[f"skip_{skip.stage}"] = skip.reason

@@ -3,12 +3,15 @@ from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 
 from decisions import permissions
+from decisions.catalogue.services import may_manage_catalogue
 
 from . import audit_pages, dossier, notifications, pages, queues
+from .catalogue_pages import CatalogueViewsetMixin
 
 
-class DecisionAppViewset(FlowAppViewset):
-    """viewflow's inbox, queue and archive, with the decision list and page as its own."""
+class DecisionAppViewset(CatalogueViewsetMixin, FlowAppViewset):
+    """viewflow's inbox, queue and archive, with the decision list and page as its own; the
+    office's annual catalogue (catalogue_pages.py)."""
 
     dashboard_view_class = pages.DecisionListView
     process_list_view_class = pages.DecisionListView
@@ -43,7 +46,8 @@ class DecisionAppViewset(FlowAppViewset):
         """The menu's counters, from the same task lists the pages show, and the auditor's link."""
         return {"user_inbox": queues.tasks_inbox(request.user),
                 "user_queue": queues.tasks_queue(request.user),
-                "may_search_audit_trail": permissions.can_search_audit_trail(request.user)}
+                "may_search_audit_trail": permissions.can_search_audit_trail(request.user),
+                "may_manage_catalogue": may_manage_catalogue(request.user)}
 
     @viewprop
     def timeline_view(self):

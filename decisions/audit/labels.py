@@ -55,6 +55,13 @@ ACTION_LABELS = {
     "publication_record": _("Publication recorded"),
     "decision_archive": _("Decision archived"),
     "decision_withdraw": _("Decision withdrawn"),
+    # The annual catalogue (Art. 3 para. 3)
+    "catalogue_create": _("Decision catalogue drafted"),
+    "catalogue_item_add": _("Item added to the decision catalogue"),
+    "catalogue_item_remove": _("Item removed from the decision catalogue"),
+    "catalogue_consent_record": _("Party committee's consent to the catalogue recorded"),
+    "catalogue_publish": _("Decision catalogue published"),
+    "decision_catalogue_link": _("Decision's catalogue item corrected"),
     # Procedure
     "stage_change": _("Stage changed"),
     "deadline_change": _("Due date changed"),
@@ -180,6 +187,22 @@ FIELD_LABELS = {
     "participation_skip_confirmed_at": _("skip of public participation confirmed at"),
     "issue": _("issue in dispute"),
     "reasons": _("reasons"),
+    # The annual catalogue
+    "catalogue_year": _("Catalogue of the year"),
+    "organ": _("decision organ"),
+    "number": _("item number"),
+    "planned_quarter": _("planned quarter"),
+    "basis": _("basis"),
+    "published": _("catalogue already published"),
+    "added_reason": _("reason for the addition"),
+    "removed_at": _("removed at"),
+    "removed_reason": _("reason for the removal"),
+    "party_consent_date": _("date of the Party committee's consent"),
+    "party_consent_reference": _("reference of the Party committee's consent"),
+    "published_at": _("published at"),
+    "catalogue_item_id": _("catalogue item (record number)"),
+    "catalogue_item": _("catalogue item"),
+    "outside_catalogue_reason": _("reason it is outside the catalogue"),
     # Consultation, review, meeting, publication
     "method": _("method"),
     "window_start": _("window opens"),
@@ -281,6 +304,8 @@ ACTION_FIELD_LABELS = {
     ("session_expired", "reason"): _("Why (idle, lifetime)"),
     ("expert_opinion_adoption_record", "opinion"): _("Expert opinion record"),
     ("counsel_opinion_record", "opinion"): _("legal opinion"),
+    ("catalogue_publish", "items"): _("Items published (their numbers)"),
+    ("decision_catalogue_link", "reason"): _("Reason for the correction"),
 }
 
 #: Fields that a summary leaves to the full record.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
+from ..catalogue.services import LINK_FIELDS, catalogue_link_problems, decision_year
 from ..deadlines.notices import clause, in_language, notify
 from ..errors import StatutoryGateError
 from ..links import decision_link
@@ -25,7 +26,8 @@ from .drafts import draft_version_create
 PROPOSAL_FIELDS = ["title", "proposal_source", "lead_unit", "problem", "legal_basis", "plan",
                    "necessity", "alternatives", "needs_public_participation",
                    "needs_expert_input", "needs_risk_assessment", "exploratory_reform",
-                   "participation_skip_ground", "participation_skip_basis"]
+                   "participation_skip_ground", "participation_skip_basis",
+                   "catalogue_item", "outside_catalogue_reason"]
 
 
 def _participation_skip_fields(data: dict) -> None:
@@ -47,7 +49,10 @@ def participation_skip_refusal() -> StatutoryGateError:
           "public participation."))
 
 
-def _validate_proposal(data: dict, skip_reasons: dict) -> None:
+def _validate_proposal(data: dict, skip_reasons: dict, *, link=None,
+                       link_year: int | None = None) -> None:
+    """The proposal's fields; with ``link_year``, also the catalogue item it carries out or
+    its reason for being outside the catalogue, ``link`` = (item, reason) (Art. 3 para. 3)."""
     errors: dict = {}
     labels = {"title": _("Title"), "lead_unit": _("Lead unit"),
               "problem": _("Problem and reasons"), "plan": _("Preliminary plan"),
@@ -66,6 +71,9 @@ def _validate_proposal(data: dict, skip_reasons: dict) -> None:
         if not data.get(STAGE_FLAGS[stage]) and not str(skip_reasons.get(stage, "")).strip():
             errors.setdefault("skip_reasons", []).append(
                 _("Give the reason why %(stage)s is not needed.") % {"stage": stage.label})
+    if link_year is not None:
+        catalogue_link_problems(catalogue_item=link[0], outside_catalogue_reason=link[1],
+                                year=link_year, errors=errors)
     skipped = not data.get("needs_public_participation")
     ground = data.get("participation_skip_ground")
     if skipped and ground == ParticipationSkipGround.NOT_DISCLOSABLE:
@@ -106,10 +114,14 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
                     alternatives: str = "", needs_public_participation: bool = True,
                     needs_expert_input: bool = False, needs_risk_assessment: bool = False,
                     exploratory_reform: bool = False, participation_skip_ground: str = "",
-                    participation_skip_basis: str = "",
+                    participation_skip_basis: str = "", catalogue_item=None,
+                    outside_catalogue_reason: str = "",
                     skip_reasons: dict | None = None, disagreements=(), attachments=(),
                     process_id: int | None = None, acting_user) -> Decision:
     """A drafter of the lead unit proposes a decision (Art. 10); it starts at initiation.
+
+    It carries out ``catalogue_item``, an item of this year's published catalogue, or says why
+    it is outside the catalogue (Art. 3 para. 3): one or the other.
 
     Public participation is left out only on the ground that the matter may not be disclosed
     by law, the law cited (Art. 14); ``exploratory_reform`` declares an exploratory reform on
@@ -129,9 +141,13 @@ def decision_create(*, title: str, proposal_source: str, lead_unit: str, problem
         "exploratory_reform": bool(exploratory_reform),
         "participation_skip_ground": participation_skip_ground,
         "participation_skip_basis": participation_skip_basis,
+        "catalogue_item": catalogue_item,
+        "outside_catalogue_reason": (outside_catalogue_reason or "").strip(),
     }
     _participation_skip_fields(data)
-    _validate_proposal(data, skip_reasons)
+    _validate_proposal(data, skip_reasons,
+                       link=(catalogue_item, data["outside_catalogue_reason"]),
+                       link_year=decision_year())
     if not draft_text or not draft_text.strip():
         raise ValidationError({"draft_text": [_("The draft text is required.")]})
     decision = Decision(**data, drafter=acting_user, process_id=process_id)
@@ -165,7 +181,9 @@ def _add_disagreement(decision, item, acting_user, task=None):
 @transaction.atomic
 def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict | None = None,
                     skip_reasons: dict | None = None, disagreements=()) -> Decision:
-    """The drafter submits the proposal to the office; he may amend it first."""
+    """The drafter submits the proposal to the office; he may amend it first. The catalogue
+    item, or the reason for being outside the catalogue, is checked where the amendment gives
+    either: a decision proposed before the catalogue existed keeps neither until then."""
     decision = locked(decision)
     require_open(decision)
     permissions.require_act(acting_user, Stage.INITIATION, decision)
@@ -176,15 +194,24 @@ def decision_submit(*, decision: Decision, acting_user, task=None, changes: dict
         for field, value in changes.items():
             if field not in PROPOSAL_FIELDS:
                 raise ValidationError({field: [_("This field cannot be changed here.")]})
+            if field == "outside_catalogue_reason":
+                value = (value or "").strip()
             setattr(decision, field, value)
     proposed = snapshot(decision, PROPOSAL_FIELDS)
+    link_given = bool(changes) and any(field in changes for field in LINK_FIELDS)
+    link_changed = any(before.get(key) != proposed.get(key)
+                       for key in ("catalogue_item_id", "outside_catalogue_reason"))
+    link_missing = decision.catalogue_item is None and not decision.outside_catalogue_reason
     _participation_skip_fields(proposed)
     decision.participation_skip_ground = proposed["participation_skip_ground"]
     decision.participation_skip_basis = proposed["participation_skip_basis"]
     skips = {str(k): v for k, v in (skip_reasons or {}).items()}
     for skip in decision.stage_skips.all():
         skips.setdefault(skip.stage, skip.reason)
-    _validate_proposal(proposed, skips)
+    _validate_proposal(proposed, skips,
+                       link=(decision.catalogue_item, decision.outside_catalogue_reason),
+                       link_year=(decision_year(decision)
+                                  if link_given and (link_changed or link_missing) else None))
     decision.full_clean(exclude=["current_version", "process_id"])
     decision.save()
     _record_skips(decision, skips, acting_user, task)

@@ -24,7 +24,7 @@ from decisions.rulebook import (
     Stage,
 )
 
-from .fields import Text, Username
+from .fields import CatalogueItemField, Text, Username
 
 
 class DisagreementBody(serializers.Serializer):
@@ -61,6 +61,16 @@ class ProposalBody(serializers.Serializer):
     participation_skip_basis = Text(
         max_length=2000, required=False, allow_blank=True, default="",
         help_text="The law that bars disclosure; required with the ground (400 without it).")
+    catalogue_item = CatalogueItemField(
+        required=False, allow_null=True, default=None,
+        help_text="The id of the item of this year's published decision catalogue the decision "
+                  "carries out (Art. 3 para. 3; GET /api/v1/catalogue/{year}/ lists them), "
+                  "not a removed one. Give it or `outside_catalogue_reason`: neither, or both, "
+                  "is a 400.")
+    outside_catalogue_reason = Text(
+        max_length=5000, required=False, allow_blank=True, default="",
+        help_text="Why the decision is taken though the year's catalogue does not list it; "
+                  "empty when `catalogue_item` is given.")
     disagreements = DisagreementBody(
         many=True, required=False, default=list, max_length=50,
         help_text="Disagreements between units not resolved by consultation (Art. 13), each "

@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from decisions.catalogue.selectors import all_items
+
 
 class Text(serializers.CharField):
     """A string storable as UTF-8: no NUL (DRF refuses it already), no lone surrogate."""
@@ -16,6 +18,25 @@ class Text(serializers.CharField):
         except UnicodeEncodeError:
             self.fail("surrogate")
         return value
+
+
+class CatalogueItemField(serializers.PrimaryKeyRelatedField):
+    """An item of the annual catalogue, by its id (GET /api/v1/catalogue/{year}/ lists them);
+    whether a proposal may name it (published, not removed, its year) the service says."""
+
+    default_error_messages = {
+        "does_not_exist": "No catalogue item with the id {pk_value}.",
+        "incorrect_type": "Give the catalogue item's id (an integer).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", all_items())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int) or not 0 < data < 2**63:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class Username(serializers.SlugRelatedField):

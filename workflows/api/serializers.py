@@ -123,8 +123,13 @@ class DecisionSerializer(serializers.ModelSerializer):
                   "alternatives", "needs_public_participation", "needs_expert_input",
                   "needs_risk_assessment", "exploratory_reform", "participation_skip_ground",
                   "participation_skip_basis", "participation_skip_confirmed_by",
-                  "participation_skip_confirmed_at", "drafter", "counsel", "expert_opinions",
+                  "participation_skip_confirmed_at", "catalogue_item",
+                  "outside_catalogue_reason", "drafter", "counsel", "expert_opinions",
                   "accepted_at", "created_at", "updated_at"]
+        extra_kwargs = {"catalogue_item": {"help_text": (
+            "The id of the catalogue item the decision carries out (Art. 3 para. 3); null "
+            "when it is outside the catalogue (then `outside_catalogue_reason` says why) or was "
+            "proposed before the catalogue was kept.")}}
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_open_tasks(self, decision):

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import catalogue, views
 
 
 class IdConverter:
@@ -40,4 +40,5 @@ urlpatterns = [
     path("tasks/<id:pk>/complete/", views.TaskCompleteView.as_view(), name="task-complete"),
     path("tasks/<id:pk>/deadline/", views.TaskDeadlineView.as_view(), name="task-deadline"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
+    path("catalogue/<id:year>/", catalogue.CatalogueView.as_view(), name="catalogue"),
 ]
