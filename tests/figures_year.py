@@ -23,6 +23,9 @@ meeting.
   10-29.
 - I farm, 2025-12-15: none; lawful 2025-12-16 -> 12-18 (2); adopted 2026-01-12, published
   01-14.
+
+The 2026 catalogue, published 2026-01-05: 1 A's (farm), 2 D's (planning), 3 no decision
+(farm), 4 removed 06-30 (farm), 5 E's (farm, withdrawn). None for 2025.
 """
 
 import datetime
@@ -32,6 +35,8 @@ import time_machine
 from django.db import transaction
 
 from decisions import services
+from decisions.catalogue import selectors as catalogue_selectors
+from decisions.catalogue import services as catalogue
 from workflows import actions
 
 from .factories import Journey, make_user
@@ -105,8 +110,9 @@ def year_played(django_db_blocker):
         transaction.set_rollback(True)
 
 
-def build_year(people) -> dict[str, Journey]:
-    """The decisions of the table above, each step on its day; returns them by letter."""
+def build_year(people) -> dict:
+    """The decisions above, each step on its day, by letter; the catalogue's items under
+    ``"catalogue"``, by number."""
     j = {}
 
     j["H"] = propose(people, D(2025, 10, 13), "H 去年的村道养护办法", FARM, **NOT_DISCLOSED)
@@ -127,7 +133,24 @@ def build_year(people) -> dict[str, Journey]:
     with on(D(2026, 1, 14)):
         j["I"].publish()
 
-    j["A"] = propose(people, D(2026, 3, 2), "A 农村生活垃圾收运方案", FARM)
+    office = people["office"]
+    with on(D(2026, 1, 5)):
+        listed = catalogue.catalogue_create(year=2026, organ="季家镇人民政府", acting_user=office)
+        items = {number: catalogue.catalogue_item_add(
+            catalogue=listed, title=title, lead_unit=unit, planned_quarter=quarter,
+            basis="《重大行政决策程序暂行条例》第三条", acting_user=office)
+            for number, (title, unit, quarter) in enumerate((
+                ("农村生活垃圾收运", FARM, 1), ("镇区路灯改造", PLANNING, 2),
+                ("农村公路养护办法", FARM, 3), ("已移出的事项", FARM, 2), ("集市迁址", FARM, 2)),
+                1)}
+        catalogue.catalogue_consent_record(catalogue=listed, date=D(2026, 1, 4),
+                                           reference="季家委〔2026〕1号", acting_user=office)
+        catalogue.catalogue_publish(catalogue=listed, acting_user=office)
+    items = {number: catalogue_selectors.item_by_pk(item.pk) for number, item in items.items()}
+    j["catalogue"] = items
+
+    j["A"] = propose(people, D(2026, 3, 2), "A 农村生活垃圾收运方案", FARM,
+                     catalogue_item=items[1])
     with on(D(2026, 3, 3)):
         j["A"].accept()
     j["B"] = propose(people, D(2026, 3, 9), "B 农贸市场摊位管理办法", FARM)
@@ -165,14 +188,16 @@ def build_year(people) -> dict[str, Journey]:
     with on(D(2026, 4, 27)):
         j["C"].meet("not_adopted", head_reason="收费标准争议较大")
 
-    j["D"] = propose(people, D(2026, 5, 6), "D 镇区路灯改造方案", PLANNING, **NOT_DISCLOSED)
+    j["D"] = propose(people, D(2026, 5, 6), "D 镇区路灯改造方案", PLANNING,
+                     catalogue_item=items[2], **NOT_DISCLOSED)
     with on(D(2026, 5, 7)):
         j["D"].accept()
     review_round(j["D"], D(2026, 5, 8), D(2026, 5, 11))
     with on(D(2026, 5, 25)):
         j["D"].meet("deferred", head_reason="资金来源尚未落实，下次会议再议")
 
-    j["E"] = propose(people, D(2026, 6, 1), "E 撤回的集市迁址方案", FARM, **NOT_DISCLOSED)
+    j["E"] = propose(people, D(2026, 6, 1), "E 撤回的集市迁址方案", FARM,
+                     catalogue_item=items[5], **NOT_DISCLOSED)
     j["G"] = propose(people, D(2026, 6, 1), "G 老旧小区改造方案", PLANNING)
     with on(D(2026, 6, 2)):
         j["E"].accept()
@@ -180,6 +205,9 @@ def build_year(people) -> dict[str, Journey]:
     with on(D(2026, 6, 3)):
         actions.withdraw_decision(j["E"].decision, reason="上级已统一部署",
                                   acting_user=people["office"])
+    with on(D(2026, 6, 30)):
+        catalogue.catalogue_item_remove(item=items[4], reason="上级统一实施，本镇不再单独决策",
+                                        acting_user=office)
     with on(D(2026, 7, 3)):
         consult(j["G"], online(D(2026, 6, 3), D(2026, 7, 2), comment("partly_adopted")))
     review_round(j["G"], D(2026, 7, 6), D(2026, 8, 17))

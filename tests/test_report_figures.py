@@ -176,6 +176,31 @@ def test_consultation_methods(year):
     assert figures.consultation_methods(Scope(2025)) == ()
 
 
+def test_catalogue_items_never_decided(year, people):
+    """Items 1 (A, adopted), 2 (D, deferred), 3 (no decision), 5 (E, withdrawn); 4 removed."""
+    gap = figures.catalogue_items_undecided(Scope(2026))
+    assert gap.has_catalogue
+    assert counts(gap.tallies()) == {"items": 4, "decided": 1, "undecided": 3, "not_started": 2}
+    assert (gap.decided.decision_ids, gap.undecided.decision_ids) == (ids(year, "A"),
+                                                                      ids(year, "D"))
+    assert gap.items.decision_ids == ids(year, "AD")
+    assert [(row.number, row.decision_ids) for row in gap.undecided_items] == [
+        (2, ids(year, "D")), (3, ()), (5, ())]
+    farm = figures.catalogue_items_undecided(Scope(2026, lead_unit=FARM))
+    assert counts(farm.tallies()) == {"items": 3, "decided": 1, "undecided": 2, "not_started": 2}
+    planning = figures.catalogue_items_undecided(Scope(2026, lead_unit=PLANNING))
+    assert counts(planning.tallies()) == {"items": 1, "decided": 0, "undecided": 1,
+                                          "not_started": 0}
+    none = figures.catalogue_items_undecided(Scope(2025))
+    assert not none.has_catalogue and none.items.count == 0
+    # The catalogue is public: the items are counted for any reader, the decisions behind
+    # them only where he may read them.
+    drafter = Scope(2026, readable=permissions.decisions_visible_to(people["drafter2"]))
+    hidden = figures.catalogue_items_undecided(drafter)
+    assert counts(hidden.tallies()) == counts(gap.tallies())
+    assert hidden.undecided.decision_ids == ()
+
+
 PARAGRAPH_2026 = (
     "2026年，重大行政决策事项经集体讨论作出决定5项，其中决定通过4项、不予通过1项。"
     "坚持未经合法性审查或者经审查不合法的决策草案不得提交集体讨论，全年开展合法性审查6次，"
@@ -183,7 +208,8 @@ PARAGRAPH_2026 = (
     "作出决定的5项决策均经合法性审查，实现重大行政决策合法性审查100%覆盖。"
     "在规定期限内完成的合法性审查占83.3%（6次中的5次）。"
     "通过书面征求意见、网上公开征求意见、座谈会、听证会等方式开展公众参与5次，其中举行听证会1次，"
-    "收到意见建议8条，采纳4条、部分采纳2条。")
+    "收到意见建议8条，采纳4条、部分采纳2条。"
+    "年度重大行政决策事项目录所列4项中，已作出决定1项，尚未作出决定3项（其中尚未启动决策程序2项）。")
 
 
 def test_annual_report_figures(year):
@@ -224,7 +250,8 @@ def test_annual_report_of_one_lead_unit(year):
         "作出决定的3项决策均经合法性审查，实现重大行政决策合法性审查100%覆盖。"
         "在规定期限内完成的合法性审查占100%（3次中的3次）。"
         "通过书面征求意见、网上公开征求意见、听证会等方式开展公众参与3次，其中举行听证会1次，"
-        "收到意见建议5条，采纳3条、部分采纳1条。")
+        "收到意见建议5条，采纳3条、部分采纳1条。"
+        "年度重大行政决策事项目录所列3项中，已作出决定1项，尚未作出决定2项（其中尚未启动决策程序2项）。")
     assert annual.annual_report_paragraph(annual.annual_report(2024, lead_unit=FARM)) == (
         "2024年，未就农业服务中心承办的重大行政决策事项作出决定。全年未开展合法性审查。全年未开展公众参与。")
 

@@ -230,6 +230,8 @@ def _sentences(report: AnnualReport):
     catalogue = report.catalogue
     if catalogue.has_catalogue:
         yield _("Of the %(items)d item(s) of the year's catalogue of major decisions, "
-                "%(decided)d were brought to a decision and %(undecided)d were not.") % {
+                "%(decided)d were decided and %(undecided)d not yet, the procedure of "
+                "%(not_started)d of these not started.") % {
                     "items": catalogue.items.count, "decided": catalogue.decided.count,
-                    "undecided": catalogue.undecided.count}
+                    "undecided": catalogue.undecided.count,
+                    "not_started": catalogue.not_started.count}

@@ -237,8 +237,8 @@ def review_coverage(scope: Scope) -> Coverage:
 
 @dataclass(frozen=True)
 class CatalogueItemRow:
-    """An item of the year's catalogue not brought to a decision, and its decisions (if any)
-    still in procedure."""
+    """An item of the year's catalogue not yet decided, and its decisions still in procedure
+    (none: its procedure has not started, or its decision was withdrawn)."""
 
     item_id: int
     number: int
@@ -251,17 +251,20 @@ class CatalogueItemRow:
 @dataclass(frozen=True)
 class CatalogueGap:
     """The year's catalogue (Art. 3 para. 3) against what was decided: its items (removed ones
-    left out), those brought to a decision (the head adopted it or not), and those that were
-    not, with any decision of theirs still in procedure."""
+    left out); those decided (a decision carrying the item out was adopted or not, Art. 30);
+    those not decided, and among them those whose procedure has not started (no decision
+    carrying them out is in procedure). Items are counted whoever reads (the catalogue is
+    public); the decisions behind them are those the reader may read."""
 
     has_catalogue: bool
     items: Tally
     decided: Tally
     undecided: Tally
+    not_started: Tally
     undecided_items: tuple[CatalogueItemRow, ...]
 
     def tallies(self) -> tuple[Tally, ...]:
-        return (self.items, self.decided, self.undecided)
+        return (self.items, self.decided, self.undecided, self.not_started)
 
 
 def catalogue_items_undecided(scope: Scope) -> CatalogueGap:
@@ -270,38 +273,46 @@ def catalogue_items_undecided(scope: Scope) -> CatalogueGap:
     if scope.lead_unit:
         items = items.filter(lead_unit=scope.lead_unit)
     items = list(items)
-    decisions = defaultdict(list)
-    decided_items = set()
+    readable = None if scope.readable is None else set(scope.readable.values_list("pk",
+                                                                                 flat=True))
+    decided: dict[int, list[int]] = {}
+    in_procedure: dict[int, list[int]] = {}
     concluded = Exists(Meeting.objects.filter(
         decision=OuterRef("pk"), head_decision__in=sorted(HEAD_DECISIONS_CONCLUDING)))
-    readable = Decision.objects.all() if scope.readable is None else \
-        Decision.objects.filter(pk__in=scope.readable.values("pk"))
     for pk, item_id, status, is_decided in (
-            readable.filter(catalogue_item__in=[item.pk for item in items])
+            Decision.objects.filter(catalogue_item__in=[item.pk for item in items])
             .annotate(is_decided=concluded)
             .values_list("pk", "catalogue_item_id", "status", "is_decided")):
         if is_decided:
-            decided_items.add(item_id)
-            decisions[("decided", item_id)].append(pk)
-        elif status != DecisionStatus.WITHDRAWN:
-            decisions[("open", item_id)].append(pk)
-    undecided_items = tuple(
+            decided.setdefault(item_id, []).append(pk)
+        elif status == DecisionStatus.ACTIVE:
+            in_procedure.setdefault(item_id, []).append(pk)
+
+    def shown(pks):
+        return [pk for pk in pks if readable is None or pk in readable]
+
+    undecided = [item for item in items if item.pk not in decided]
+    rows = tuple(
         CatalogueItemRow(item_id=item.pk, number=item.number, title=item.title,
                          lead_unit=item.lead_unit, planned_quarter=item.planned_quarter,
-                         decision_ids=tuple(sorted(decisions[("open", item.pk)])))
-        for item in items if item.pk not in decided_items)
+                         decision_ids=tuple(sorted(shown(in_procedure.get(item.pk, [])))))
+        for item in undecided)
     return CatalogueGap(
         has_catalogue=Catalogue.objects.filter(year=scope.year).exists(),
         items=tally_of("items", _("Items of the year's catalogue"),
-                     [pk for (kind, _item), pks in decisions.items() for pk in pks],
-                     count=len(items)),
-        decided=tally_of("decided", _("Brought to a decision"),
-                       [pk for (kind, _item), pks in decisions.items() if kind == "decided"
-                        for pk in pks], count=len(decided_items)),
-        undecided=tally_of("undecided", _("Never brought to a decision"),
-                         [pk for row in undecided_items for pk in row.decision_ids],
-                         count=len(undecided_items)),
-        undecided_items=undecided_items)
+                       shown(pk for pks in (*decided.values(), *in_procedure.values())
+                             for pk in pks),
+                       count=len(items)),
+        decided=tally_of("decided", _("Items decided"),
+                         shown(pk for pks in decided.values() for pk in pks),
+                         count=len(decided)),
+        undecided=tally_of("undecided", _("Items not yet decided"),
+                           [pk for row in rows for pk in row.decision_ids],
+                           count=len(undecided)),
+        not_started=tally_of("not_started", _("Items whose procedure has not started"), (),
+                             count=sum(1 for item in undecided
+                                       if item.pk not in in_procedure)),
+        undecided_items=rows)
 
 
 # Deadlines: on time per stage, and the tasks overdue now.
