@@ -47,6 +47,17 @@ def can_search_audit_trail(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm(AUDIT_TRAIL)
 
 
+#: Who reads the year's figures (the dashboard and its exports): the office that keeps the
+#: procedure, the head who answers for it, the auditor who checks it. Each counts only the
+#: decisions he may read.
+FIGURES_READERS = (Role.OFFICE, Role.HEAD, Role.AUDITOR)
+
+
+def can_read_figures(user) -> bool:
+    return (user is not None and user.is_authenticated and user.is_active
+            and user.groups.filter(name__in=[str(role) for role in FIGURES_READERS]).exists())
+
+
 def can_act(user, stage: str, decision: Decision) -> bool:
     """Object permission only: a global grant of a stage permission counts for nothing."""
     if user is None or not user.is_authenticated or not user.is_active:

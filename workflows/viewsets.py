@@ -7,9 +7,10 @@ from decisions.catalogue.services import may_manage_catalogue
 
 from . import audit_pages, dossier, notifications, pages, queues
 from .catalogue_pages import CatalogueViewsetMixin
+from .dashboard import FiguresViewsetMixin
 
 
-class DecisionAppViewset(CatalogueViewsetMixin, FlowAppViewset):
+class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppViewset):
     """viewflow's inbox, queue and archive, with the decision list and page as its own; the
     office's annual catalogue (catalogue_pages.py)."""
 

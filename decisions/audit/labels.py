@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "access_refused": _("Access refused"),
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
+    "figures_export": _("Figures of the year exported"),
     "audit_head_export": _("Audit chain head exported"),
     "audit_chain_verify": _("Audit chain verified"),
     # Deployment settings
@@ -134,6 +135,9 @@ STAGE_ACTS = frozenset({
 
 #: What a field of an event's record is called; the order is the order a summary names them in.
 FIELD_LABELS = {
+    # An export of the year's figures
+    "figures_year": _("Year of the figures"),
+    "file_format": _("File format"),
     # What was decided
     "outcome": _("outcome"),
     "head_decision": _("head's decision"),
