@@ -26,8 +26,40 @@ MEETING = "tests/test_meeting_publication_gates.py"
 GATES = "tests/test_gates.py"
 CONSULTATIONS = "tests/test_consultations.py"
 COUNSEL = "tests/test_counsel_opinion.py"
+CATALOGUE = "tests/test_catalogue.py"
 
 PROVISIONS: tuple[Provision, ...] = (
+    Provision(
+        "Art. 3 para. 3", "The decision organ's catalogue of the year's major decision items is "
+                          "published only with the consent of the Party committee at the same "
+                          "level, and adjusted during the year: an item added after publication "
+                          "says why, a removed one stays with its reason; anyone reads it.",
+        "Catalogue, CatalogueItem (never deleted; PostgreSQL constraints), "
+        "manage_catalogue (the office)",
+        "catalogue_create, catalogue_item_add, catalogue_item_remove, "
+        "catalogue_consent_record, catalogue_publish",
+        ("catalogue_consent_missing", "catalogue_empty", "catalogue_published",
+         "catalogue_item_removed"),
+        (f"{CATALOGUE}::test_publishing_needs_the_party_committees_consent_and_an_item",
+         f"{CATALOGUE}::test_the_database_refuses_a_publication_without_consent",
+         f"{CATALOGUE}::test_the_consent_needs_its_date_and_reference_and_is_fixed_once_"
+         "published",
+         f"{CATALOGUE}::test_after_publication_an_addition_says_why",
+         f"{CATALOGUE}::test_a_removal_says_why_and_keeps_the_item",
+         f"{CATALOGUE}::test_only_the_office_keeps_the_catalogue",
+         f"{CATALOGUE}::test_anyone_reads_the_published_catalogue_without_logging_in",
+         f"{CATALOGUE}::test_the_api_reads_the_published_catalogue_without_a_token")),
+    Provision(
+        "Art. 3 para. 3", "Every decision carries out an item of its year's published "
+                          "catalogue, or says why it is outside the catalogue; the office "
+                          "corrects the link with a reason.",
+        "Decision.catalogue_item / outside_catalogue_reason (never both)",
+        "decision_create, decision_submit, decision_catalogue_link_correct",
+        tests=(f"{CATALOGUE}::test_a_proposal_names_an_open_item_of_its_year_or_a_reason",
+               f"{CATALOGUE}::test_the_api_asks_for_an_item_or_a_reason",
+               f"{CATALOGUE}::test_the_page_offers_the_open_items_and_asks_for_an_item_or_a_"
+               "reason",
+               f"{CATALOGUE}::test_the_office_corrects_the_link_with_a_reason")),
     Provision(
         "Art. 13", "A disagreement between units is put to the organ with its issue, the units' "
                    "opinions and the lead unit's reasons.",

@@ -5,6 +5,7 @@ without a login; every decision names its item or says why it is outside the cat
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -529,3 +530,25 @@ def test_the_office_pages_are_the_offices(people, role):
     assert client.post(f"/decision/catalogue/{YEAR}/", {"action": "publish"}).status_code == 403
     assert not Catalogue.objects.get().is_published
     assert Client().get("/decision/catalogue/").status_code == 302  # to the login page
+
+
+# The demo
+
+
+@pytest.mark.django_db
+def test_a_demo_seeded_early_in_the_year_has_each_years_catalogue():
+    """Seeded in February, the demo's story starts the year before: each decision carries out
+    an item of the catalogue of the year it was proposed in, each catalogue published before."""
+    from .test_seed_demo import seed_demo
+
+    february = datetime.datetime(2026, 2, 10, 12, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(february):
+        seed_demo()
+    assert set(Catalogue.objects.values_list("year", flat=True)) == {2025, 2026}
+    assert not Catalogue.objects.filter(published_at__isnull=True).exists()
+    for decision in Decision.objects.filter(catalogue_item__isnull=False).select_related(
+            "catalogue_item__catalogue"):
+        made = decision.catalogue_item.catalogue
+        assert made.year == timezone.localtime(decision.created_at).year, decision.title
+        assert made.published_at < decision.created_at
+    assert Decision.objects.filter(catalogue_item__isnull=True).count() == 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from decisions.models import (
     AuditEvent,
+    CatalogueItem,
     Decision,
     DraftVersion,
     Meeting,
@@ -109,6 +110,28 @@ class TestTheDemoBuiltOnce:
 
     def test_every_act_is_attributed(self, seeded):
         assert not AuditEvent.objects.filter(actor__isnull=True).exists()
+
+    def test_the_decisions_carry_out_the_published_catalogue(self, seeded):
+        """Art. 3 para. 3: each decision carries out an item of its year's published catalogue,
+        one says why it is outside; one item was never brought, one added during the year and
+        one removed, each with its reason."""
+        outside = Decision.objects.filter(catalogue_item__isnull=True)
+        assert len(outside) == 1 and outside[0].outside_catalogue_reason
+        for decision in Decision.objects.filter(catalogue_item__isnull=False).select_related(
+                "catalogue_item__catalogue"):
+            made = decision.catalogue_item.catalogue
+            assert made.published_at < decision.created_at, decision.title
+            assert made.year == timezone.localtime(decision.created_at).year
+            assert made.party_consent_date < made.published_at.date()
+            assert decision.catalogue_item.added_at < decision.created_at
+        year = timezone.localtime(Decision.objects.order_by("-created_at")[0].created_at).year
+        items = CatalogueItem.objects.filter(catalogue__year=year)
+        never = items.filter(decisions__isnull=True, removed_at__isnull=True)
+        assert [item.title for item in never] == ["季家镇农村供水工程建后管护办法"]
+        added = items.exclude(added_reason="").get()
+        assert added.decisions.exists() and added.added_at > added.catalogue.published_at
+        removed = items.get(removed_at__isnull=False)
+        assert removed.removed_reason and removed.removed_at > removed.catalogue.published_at
 
     def test_every_login_works_with_the_documented_password(self, seeded):
         for spec in DEMO_USERS:

@@ -15,6 +15,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from decisions import services
+from decisions.catalogue import services as catalogue
+from decisions.catalogue.selectors import items_open_for_proposal
+from decisions.catalogue.services import decision_year
 from decisions.models import Decision, Profile
 from decisions.people import display_name
 from decisions.rulebook import Role
@@ -82,6 +85,58 @@ def demo_users_create() -> dict:
     return people
 
 
+def catalogue_item_titled(title: str):
+    """The open item of this year's published catalogue with this title."""
+    year = decision_year()
+    item = items_open_for_proposal(year).filter(title=title).first()
+    if item is None:
+        raise LookupError(f"the demo's {year} catalogue lists no item “{title}”")
+    return item
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    """An item of a demo catalogue: its title, lead unit, planned quarter and basis."""
+
+    title: str
+    lead_unit: str
+    planned_quarter: int
+    basis: str
+
+    def fields(self) -> dict:
+        return {"title": self.title, "lead_unit": self.lead_unit,
+                "planned_quarter": self.planned_quarter, "basis": self.basis}
+
+
+def catalogue_scene(people: dict, *, year: int, published_on: datetime.date, items,
+                    added=(), removed=()):
+    """The office's year: it drafts the list three days before the Party committee agrees to
+    it, publishes it two days after, then adds an item (``added``: (day, item, reason)) or
+    removes one (``removed``: (day, title, reason)) as the year goes on (Art. 3 para. 3)."""
+    office = people["office"]
+    consent_on = published_on - datetime.timedelta(days=2)
+    yield consent_on - datetime.timedelta(days=3)
+    made = catalogue.catalogue_create(year=year, organ="季家镇人民政府", acting_user=office)
+    for item in items:
+        catalogue.catalogue_item_add(catalogue=made, acting_user=office, **item.fields())
+    yield consent_on
+    catalogue.catalogue_consent_record(catalogue=made, date=consent_on,
+                                       reference=f"季家委〔{year}〕3号", acting_user=office)
+    yield published_on
+    catalogue.catalogue_publish(catalogue=made, acting_user=office)
+    changes = sorted([(day, "add", item, reason) for day, item, reason in added]
+                     + [(day, "remove", title, reason) for day, title, reason in removed],
+                     key=lambda change: change[0])
+    for day, kind, what, reason in changes:
+        yield day
+        if kind == "add":
+            catalogue.catalogue_item_add(catalogue=made, reason=reason, acting_user=office,
+                                         **what.fields())
+        else:
+            catalogue.catalogue_item_remove(item=made.items.get(title=what), reason=reason,
+                                            acting_user=office)
+
+
 class Story:
     """The demo's calendar. Each scene (a decision's story) is a generator that yields the day
     of its next step; ``play`` runs the steps of all scenes in the order of their days, each at
@@ -115,10 +170,14 @@ class Story:
 
 
 class DecisionDriver:
-    """One decision, moved step by step by the person each step belongs to."""
+    """One decision, moved step by step by the person each step belongs to. Unless it says why
+    it is outside the catalogue, it carries out the item of this year's catalogue that bears its
+    title (Art. 3 para. 3)."""
 
     def __init__(self, people: dict, **proposal):
         self.people = people
+        if not proposal.get("outside_catalogue_reason"):
+            proposal.setdefault("catalogue_item", catalogue_item_titled(proposal["title"]))
         self.decision = actions.start_decision(acting_user=people["drafter"], **proposal)
 
     def _open_task(self, node_name: str, user) -> Task:

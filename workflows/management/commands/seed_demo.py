@@ -1,9 +1,11 @@
-"""Load demo logins and fifteen decisions of a town government, one or more at every stage.
+"""Load demo logins and fifteen decisions of a town government, one or more at every stage,
+and the year's published catalogue of decision items they carry out.
 
 The matters come from 季家镇's 2024 rule-of-law report. Each decision is driven by the person each
 step belongs to, through the same flow, services and gates as the web forms.
 """
 
+import datetime
 import unicodedata
 
 from django.contrib.auth import get_user_model
@@ -18,7 +20,9 @@ from workflows.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
     DecisionDriver,
+    DemoItem,
     Story,
+    catalogue_scene,
     demo_data_present,
     demo_users_create,
 )
@@ -27,13 +31,17 @@ NOT_NEEDED = "不需要"
 
 
 def proposal(title, lead_unit, source, problem, basis, plan, necessity, articles, *,
-             public=True, experts=False, risk=False, skip=None, exploratory=False):
+             public=True, experts=False, risk=False, skip=None, exploratory=False,
+             outside_catalogue=""):
+    """A proposal; it carries out the item of the year's catalogue with its title
+    (DecisionDriver) unless ``outside_catalogue`` says why the catalogue does not list it."""
     return {
         "title": title, "lead_unit": lead_unit, "proposal_source": source, "problem": problem,
         "legal_basis": basis, "plan": plan, "necessity": necessity,
         "draft_text": "\n".join(articles), "needs_public_participation": public,
         "needs_expert_input": experts, "needs_risk_assessment": risk,
         "exploratory_reform": exploratory, "skip_reasons": skip or {},
+        "outside_catalogue_reason": outside_catalogue,
     }
 
 
@@ -433,7 +441,8 @@ def street_order(people, ago):
         "分三个月集中整治，设置临时疏导点。",
         "必要：维护镇域环境；可行：综合执法队伍已组建。",
         ["第一条 集中整治占道经营、乱停乱放和违规搭建。", "第二条 赶集日设置临时疏导点。"],
-        skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "已设疏导点，风险较低"}))
+        skip={"expert_input": "不涉及专业技术问题", "risk_assessment": "已设疏导点，风险较低"},
+        outside_catalogue=OUTSIDE_CATALOGUE))
     yield ago(8)
     d.submit()
     yield ago(6)
@@ -477,6 +486,84 @@ SCENARIOS = (conflict_mediation, market_stalls, market_relocation, farmland, sew
              street_lights, livelihood_projects, public_jobs, geohazards, black_goats,
              flood_plan, village_environment, street_order, collective_assets, town_roads)
 
+#: Why the street-order campaign is taken outside the year's catalogue.
+OUTSIDE_CATALOGUE = ("赶集日占道经营问题在年中集中暴露，编制年度目录时未能预见；经镇长办公会研究，"
+                     "按重大行政决策程序办理。")
+
+#: The item each scenario's decision carries out: its title (the decision's), lead unit and basis;
+#: the planned quarter is that of the proposal. ``street_order`` is outside the catalogue.
+CATALOGUE_ITEMS = {
+    conflict_mediation: ("季家镇矛盾纠纷多元化解工作办法", "综治中心",
+                         "《中华人民共和国人民调解法》；涉及群众切身利益的社会管理措施"),
+    market_stalls: ("季家镇农贸市场摊位租赁管理办法", "经济发展办公室",
+                    "市场监管方面的重大公共措施，涉及商户切身利益"),
+    market_relocation: ("季家镇集镇农贸市场整体搬迁方案", "经济发展办公室",
+                        "重大公共建设项目；《中华人民共和国城乡规划法》"),
+    farmland: ("季家镇高标准农田建设项目实施方案", "农业服务中心",
+               "重大公共建设项目，已列入区级项目库"),
+    sewage: ("季家镇农村生活污水治理设施运维管理办法", "规划建设管理环保办公室",
+             "环境保护方面的重大公共措施；《中华人民共和国水污染防治法》"),
+    street_lights: ("季家镇镇村公共照明设施建设及管护方案", "规划建设管理环保办公室",
+                    "重大公共建设项目；镇人大代表建议"),
+    livelihood_projects: ("季家镇2025年重点民生实事项目安排", "党政办",
+                          "涉及社会公众切身利益的重大事项；《中华人民共和国预算法》"),
+    public_jobs: ("季家镇村（社区）公益性岗位开发管理实施细则", "社会事务办公室",
+                  "公共服务方面的重大公共政策；《中华人民共和国就业促进法》"),
+    geohazards: ("季家镇地质灾害隐患点综合治理方案", "规划建设管理环保办公室",
+                 "公共安全方面的重大措施；《地质灾害防治条例》"),
+    black_goats: ("黑山羊养殖基地招商引资及配套设施用地方案", "经济发展办公室",
+                  "开发利用重要自然资源的重大措施；《中华人民共和国土地管理法》"),
+    flood_plan: ("季家镇防汛抗旱应急预案（2025年修订）", "应急管理办公室",
+                 "公共安全方面的重大措施；《中华人民共和国防洪法》"),
+    village_environment: ("季家镇农村人居环境整治三年行动方案", "农业服务中心",
+                          "环境保护方面的重要规划；区级农村人居环境整治任务"),
+    collective_assets: ("季家镇农村集体经营性资产管理办法", "财政所",
+                        "涉及重大公共利益的事项；《中华人民共和国农村集体经济组织法》"),
+    town_roads: ("季家镇集镇道路改造提升工程实施方案", "规划建设管理环保办公室",
+                 "重大公共建设项目；镇人大代表建议"),
+}
+#: Added to the list during the year (its decision proposed after), with the reason.
+ADDED_DURING_THE_YEAR = (village_environment,
+                         "区里下达农村人居环境整治三年任务，经镇党委同意，年中增补列入目录。")
+#: On the list, never brought to a decision (yet).
+NEVER_BROUGHT = DemoItem("季家镇农村供水工程建后管护办法", "农业服务中心", 4,
+                         "公共服务方面的重大公共措施；《农村供水工程管理办法》")
+#: On the list, removed during the year with its reason.
+REMOVED = (DemoItem("季家镇场镇停车场建设方案", "规划建设管理环保办公室", 3,
+                    "重大公共建设项目"),
+           "该项目并入区级集镇停车场统一规划建设，不再由镇作出决策。")
+
+
+def quarter_of(day: datetime.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def catalogue_scenes(people, story: Story):
+    """Each year's catalogue the demo's decisions carry out, published five days before the
+    year's first proposal; the year of the item added during it also lists an item never
+    brought and one removed, midway between its publication and the year's (or the story's)
+    end."""
+    first = {scenario: next(scenario({}, story.ago)) for scenario in SCENARIOS}
+    added_scenario, added_reason = ADDED_DURING_THE_YEAR
+    added_on = first[added_scenario]
+    years = sorted({day.year for day in first.values()})
+    for year in years:
+        published_on = min(d for d in first.values() if d.year == year) - datetime.timedelta(5)
+        items = [DemoItem(*CATALOGUE_ITEMS[s][:2], quarter_of(day), CATALOGUE_ITEMS[s][2])
+                 for s, day in sorted(first.items(), key=lambda pair: pair[1])
+                 if day.year == year and s in CATALOGUE_ITEMS and s is not added_scenario]
+        added, removed = (), ()
+        if year == added_on.year:
+            title, unit, basis = CATALOGUE_ITEMS[added_scenario]
+            added = [(added_on - datetime.timedelta(2),
+                      DemoItem(title, unit, quarter_of(added_on), basis), added_reason)]
+            items += [NEVER_BROUGHT, REMOVED[0]]
+            end = min(story.today, datetime.date(year, 12, 31))
+            removed = [(published_on + datetime.timedelta((end - published_on).days // 2),
+                        REMOVED[0].title, REMOVED[1])]
+        yield catalogue_scene(people, year=year, published_on=published_on, items=items,
+                              added=added, removed=removed)
+
 
 class Command(BaseCommand):
     help = (f"Create the demo logins (password “{DEMO_PASSWORD}”) and fifteen decisions spread "
@@ -504,7 +591,8 @@ class Command(BaseCommand):
     def _seed(self):
         people = demo_users_create()
         story = Story()
-        story.play(scenario(people, story.ago) for scenario in SCENARIOS)
+        story.play([*catalogue_scenes(people, story),
+                    *(scenario(people, story.ago) for scenario in SCENARIOS)])
         by_stage = dict(Decision.objects.values_list("stage").annotate(n=Count("id")))
         self.stdout.write(self.style.SUCCESS(
             f"Created {len(DEMO_USERS)} logins and {len(SCENARIOS)} decisions:"))
