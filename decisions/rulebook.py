@@ -123,6 +123,16 @@ class MeetingKind(models.TextChoices):
     EXECUTIVE = "executive", _("Executive meeting of the government")
 
 
+class DocumentKind(models.TextChoices):
+    """The documents an office prints from the record (decisions/documents): the review body's
+    written opinion (Art. 28), the record of the collective decision (Art. 30) and the
+    explanation published with the decision (Art. 32)."""
+
+    LEGAL_REVIEW_OPINION = "legal_review_opinion", _("Legality review opinion")
+    MEETING_RECORD = "meeting_record", _("Record of the collective decision")
+    DECISION_EXPLANATION = "decision_explanation", _("Explanation of the decision")
+
+
 #: Withdrawal (a local rule; the decree has no article on it): the drafter may withdraw his
 #: proposal until the office accepts it, the office at any time until the head's
 #: decision on the matter (Art. 30); the file is then archived as withdrawn, its record intact

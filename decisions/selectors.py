@@ -83,7 +83,7 @@ def decision_for_page(pk: int) -> Decision:
                 "expert_opinions__expert",
                 "risk_assessments__assessed_by",
                 Prefetch("reviews", queryset=LegalReview.objects.select_related(
-                    "reviewed_by", "draft_version").order_by("id")),
+                    "reviewed_by", "draft_version", "document_number").order_by("id")),
                 Prefetch("counsel_opinions", queryset=CounselOpinion.objects.select_related(
                     "draft_version")),
                 Prefetch("meetings", queryset=Meeting.objects.select_related(

@@ -5,7 +5,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from decisions import permissions
 from decisions.catalogue.services import may_manage_catalogue
 
-from . import audit_pages, dossier, notifications, pages, queues
+from . import audit_pages, documents, dossier, notifications, pages, queues
 from .catalogue_pages import CatalogueViewsetMixin
 from .dashboard import FiguresViewsetMixin
 
@@ -106,3 +106,19 @@ class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppView
     def notifications_read_path(self):
         return path("notifications/read/", notifications.NotificationsMarkAllReadView.as_view(),
                     name="notifications_read")
+
+    # The documents offices print (workflows/documents.py)
+    @property
+    def document_review_path(self):
+        return path("<int:process_pk>/documents/review/<int:record_pk>/",
+                    documents.review_opinion_view, name="document_review")
+
+    @property
+    def document_meeting_path(self):
+        return path("<int:process_pk>/documents/meeting/<int:record_pk>/",
+                    documents.meeting_record_view, name="document_meeting")
+
+    @property
+    def document_explanation_path(self):
+        return path("<int:process_pk>/documents/explanation/",
+                    documents.decision_explanation_view, name="document_explanation")

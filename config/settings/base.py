@@ -81,10 +81,17 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The documents offices print (decisions/documents): the names printed at their head, and a
+# folder whose documents/<kind>.txt replace the project's templates (README, Documents).
+JUECE_ORGAN_NAME = os.environ.get("JUECE_ORGAN_NAME", "")
+JUECE_REVIEW_BODY_NAME = os.environ.get("JUECE_REVIEW_BODY_NAME", "")
+JUECE_TEMPLATES_DIR = os.environ.get("JUECE_TEMPLATES_DIR", "")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [*([Path(JUECE_TEMPLATES_DIR)] if JUECE_TEMPLATES_DIR else []),
+                 BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -19,6 +19,7 @@ from ..rulebook import (
     VIEW_PERMISSION,
     AdoptionStatus,
     DecisionStatus,
+    DocumentKind,
     HeadDecision,
     MeetingKind,
     MemberPosition,
@@ -83,6 +84,7 @@ ACTION_LABELS = {
     "access_refused": _("Access refused"),
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
+    "document_download": _("Document downloaded for printing"),
     "figures_export": _("Figures of the year exported"),
     "audit_head_export": _("Audit chain head exported"),
     "audit_chain_verify": _("Audit chain verified"),
@@ -106,6 +108,7 @@ REFUSALS = frozenset({"access_refused", "login_failed", "login_locked_out"})
 #: an attachment, the chain), the auditor's own among them. Participants read the decision's
 #: history: its acts, who did them and when (selectors.decision_timeline).
 AUDITORS_ONLY = REFUSALS | frozenset({"dossier_read", "dossier_export", "attachment_download",
+                                      "document_download",
                                       "audit_chain_verify", "audit_head_export"})
 
 
@@ -263,6 +266,10 @@ FIELD_LABELS = {
     "path": _("Address"),
     "username": _("Login tried"),
     "manifest_sha256": _("Manifest (SHA-256)"),
+    "document": _("Document"),
+    "document_number": _("Document number"),
+    "number_given": _("Number given with this download"),
+    "record_id": _("Record printed (record number)"),
     "files": _("Files"),
     "events": _("Events"),
     "last_sequence": _("Last event in the dossier"),
@@ -340,7 +347,7 @@ _CHOICES = {
     "stage": Stage, "grounds": Stage, "outcome": ReviewOutcome, "review_outcome": ReviewOutcome,
     "adoption": AdoptionStatus, "position": MemberPosition, "head_decision": HeadDecision,
     "proposal_source": ProposalSource, "method": ParticipationMethod, "kind": MeetingKind,
-    "participation_skip_ground": ParticipationSkipGround,
+    "participation_skip_ground": ParticipationSkipGround, "document": DocumentKind,
 }
 #: Fields holding a user's id, a list of ids, a login or a list of logins.
 PERSON_ID_FIELDS = frozenset({"reviewer_id", "counsel_id", "risk_assessor_id",

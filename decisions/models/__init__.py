@@ -11,6 +11,7 @@ from ..deadlines.models import (
     StagePeriod,
     TaskDeadline,
 )
+from ..documents.models import DocumentCounter, DocumentNumber
 from ..profiles.models import Profile
 from ..records.models import (
     AcceptanceReturn,
@@ -41,6 +42,8 @@ __all__ = [
     "Catalogue",
     "CatalogueItem",
     "DeadlineChange",
+    "DocumentCounter",
+    "DocumentNumber",
     "Notification",
     "Reminder",
     "StagePeriod",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from .. import permissions, selectors
 from ..audit import audit_record, snapshot
 from ..deadlines.notices import clause, in_language, notify, role_members
+from ..documents.numbering import review_opinion_number
 from ..errors import StatutoryGateError
 from ..links import decision_link
 from ..models import CounselOpinion, Decision, DraftVersion, LegalReview
@@ -75,9 +76,11 @@ def decision_record_legal_review(*, decision: Decision, reviewed_version: str, o
         opinion_content=opinion_content.strip(), conclusion=(conclusion or "").strip(),
         risk_statement=(risk_statement or "").strip(), reviewed_by=acting_user,
     )
+    number, _given = review_opinion_number(review, acting_user=acting_user)
     audit_record(action="legal_review_record", actor=acting_user, decision=decision, task=task,
                  stage=Stage.LEGAL_REVIEW,
-                 after={**snapshot(review), "reviewed_sha256": current.sha256})
+                 after={**snapshot(review), "reviewed_sha256": current.sha256,
+                        "document_number": str(number)})
     _tell_the_outcome(decision, review, acting_user)
     return review
 

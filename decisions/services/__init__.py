@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ..audit.reads import attachment_download, audit_chain_verify, decision_record_dossier_read
 from ..deadlines.services import decision_change_deadline
+from ..documents.issue import document_issue
 from ..records.closing import decision_archive, decision_publish
 from ..records.consultation import (
     decision_record_opinion_adoption,
@@ -68,6 +69,7 @@ __all__ = [
     "decision_submit_expert_opinion",
     "decision_sync_stage",
     "decision_withdraw",
+    "document_issue",
     "draft_sha256",
     "task_assigned",
     "task_closed",
