@@ -7,6 +7,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
 from workflows import catalogue_public
+from workflows.accounts import two_factor_pages
 from workflows.flows import DecisionFlow
 from workflows.viewsets import DecisionAppViewset
 
@@ -23,6 +24,8 @@ handler403 = "workflows.errors.permission_denied"
 handler404 = "workflows.errors.page_not_found"
 
 urlpatterns = [
+    # The second factor: its code after the password, enrolment, the user's own page.
+    path("accounts/two-factor/", include(two_factor_pages.urlpatterns)),
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # viewflow's pages load it when it exists: dates typed and shown as zh-hans writes them.

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPConfig
+
+
+class TwoFactorDevicesConfig(TOTPConfig):
+    """django-otp's TOTP devices, named in the admin for what they are to its readers."""
+
+    verbose_name = _("Two-step verification")
 
 
 class WorkflowsConfig(AppConfig):
@@ -13,13 +20,15 @@ class WorkflowsConfig(AppConfig):
             checks,  # noqa: F401  (every stage has its step in the flow)
             signals,  # noqa: F401  (the flow tells the domain its task moves)
         )
-        from .accounts import (  # noqa: F401  (lockout audit, session clock, credentials end)
-            credentials,
+        from .accounts import (  # noqa: F401  (lockout audit, session clock, credentials end,
+            credentials,  # and the system check of the second factor's roles)
             lockout,
             sessions,
+            two_factor,
         )
-        from .accounts.admin import unregister_token_admin
+        from .accounts.admin import register_device_admin, unregister_token_admin
         from .links import decision_path, task_path
 
         register_paths(decision=decision_path, task=task_path)
         unregister_token_admin()
+        register_device_admin()

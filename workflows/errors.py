@@ -1,4 +1,5 @@
-"""The 403 and 404 pages inside the site's frame: its colours, its menu, a way home."""
+"""The 403 and 404 pages inside the site's frame: its colours, its menu, a way home; and
+``render_in_site`` for any other page outside the site's URLs that belongs in its frame."""
 
 from django.http import HttpResponseForbidden, HttpResponseNotFound
 from django.template import loader
@@ -9,14 +10,15 @@ from .flows import DecisionFlow
 
 def permission_denied(request, exception):
     context = {"exception": str(exception)}
-    return HttpResponseForbidden(_render(request, "403.html", context))
+    return HttpResponseForbidden(render_in_site(request, "403.html", context))
 
 
 def page_not_found(request, exception):
-    return HttpResponseNotFound(_render(request, "404.html", {}))
+    return HttpResponseNotFound(render_in_site(request, "404.html", {}))
 
 
-def _render(request, template_name: str, context: dict) -> str:
+def render_in_site(request, template_name: str, context: dict) -> str:
+    """A page outside the site's URLs drawn in its frame (these, the second factor's)."""
     app = _place_in_site(request)
     if app is not None and request.user.is_authenticated:
         context.update(app.get_context_data(request))

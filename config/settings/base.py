@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "workflows.apps.TwoFactorDevicesConfig",  # django_otp.plugins.otp_totp, named in Chinese
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "workflows.accounts.sessions.SessionLifetimeMiddleware",
     "workflows.cache_control.NoStoreMiddleware",
     "workflows.middleware.SiteLoginRequiredMiddleware",
@@ -68,6 +71,10 @@ MIDDLEWARE = [
     "workflows.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A login that owes its second factor reaches only the code's pages, logging out, the
+    # language switch and static files (workflows/accounts/two_factor_gate.py); inside the
+    # middleware above, so that its answers are audited, uncached and framed like any other.
+    "workflows.accounts.two_factor_gate.SecondFactorMiddleware",
     # Last: turns a login refused for repeated failures into its 429 (workflows/accounts).
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,6 +148,20 @@ AXES_LOCKOUT_CALLABLE = "workflows.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "decisions.audit.refusals.request_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# A wrong second-factor code counts as a failed login too; the code never enters axes' tables.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# The second factor: a TOTP code from an authenticator app (django-otp; workflows/accounts,
+# two_factor*.py). Anyone may enrol; once enrolled, every login asks for the code. With
+# JUECE_REQUIRE_2FA, the roles of JUECE_2FA_ROLES, staff and superusers must enrol and use it.
+JUECE_REQUIRE_2FA = env_bool("JUECE_REQUIRE_2FA", False)
+JUECE_2FA_ROLES = env_list("JUECE_2FA_ROLES", "reviewer,counsel,head,auditor")
+# The name an authenticator app shows beside the login.
+OTP_TOTP_ISSUER = os.environ.get("JUECE_2FA_ISSUER", "juece")
+# A wrong code doubles the wait before the device accepts the next (1, 2, 4... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin never shows a device's key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

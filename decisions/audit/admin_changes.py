@@ -145,15 +145,19 @@ class AdminAuditMixin:
                          before=before, after=after)
         return entry
 
+    def audit_deletion(self, obj) -> dict | None:
+        """What a deletion's event records after it (a ModelAdmin may say why, and whose)."""
+        return None
+
     def delete_model(self, request, obj):
         audit_record(action=self.audit_actions["delete"], actor=request.user,
-                     before=self.audit_snapshot(obj))
+                     before=self.audit_snapshot(obj), after=self.audit_deletion(obj))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             audit_record(action=self.audit_actions["delete"], actor=request.user,
-                         before=self.audit_snapshot(obj))
+                         before=self.audit_snapshot(obj), after=self.audit_deletion(obj))
         super().delete_queryset(request, queryset)
 
 

@@ -176,6 +176,11 @@ class ChainReportSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="The six-digit code of the user's authenticator app: needed when he has "
+                  "set up two-step verification or the deployment requires it of his role "
+                  "(400 otp_required without it, otp_invalid when wrong).")
 
 
 class TokenSerializer(serializers.Serializer):

@@ -24,7 +24,9 @@ from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
 from decisions.rulebook import Stage
 from workflows import actions
+from workflows.accounts import two_factor
 from workflows.accounts.credentials import credentials_end
+from workflows.accounts.lockout import lockout_response
 from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
 
 from . import schema
@@ -97,24 +99,55 @@ def _require_open(task) -> None:
 class TokenView(APIView):
     """Exchange a login and password for a new API token, valid until its ``expiry`` (a login,
     in the audit trail). Only the token's digest is stored: it is shown this once. Repeated
-    failures lock the login and the address out (429, workflows/accounts/lockout.py)."""
+    failures lock the login and the address out (429, workflows/accounts/lockout.py). A user
+    with two-step verification, or of whom the deployment requires it, adds ``otp_token``, the
+    code of his authenticator app: 400 ``otp_required`` without it, 400 ``otp_invalid`` when
+    wrong (a failed login toward the same lockout), 403 ``otp_enrolment_required`` when he must
+    and has not set it up (in the browser, at his next login)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer,
-                                                              **schema.errors(400, 429)})
+    @extend_schema(request=TokenRequestSerializer, responses={
+        200: TokenSerializer, **schema.errors(400, 403, 429)})
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = authenticate(request._request, **body.validated_data)
+        credentials = dict(body.validated_data)
+        code = credentials.pop("otp_token", "")
+        user = authenticate(request._request, **credentials)
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to log in with the provided credentials.")]})
+        refusal = second_factor_refusal(request._request, user, code)
+        if refusal is not None:
+            return refusal
         token, key = AuthToken.objects.create(user=user)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response({"token": key, "expiry": token.expiry})
+
+
+def second_factor_refusal(request, user, code: str):
+    """The token exchange's second factor (workflows/accounts/two_factor.py), or ``None``."""
+    owed = two_factor.owed(user)
+    if owed == two_factor.ENROL:
+        return Response({"detail": _("Two-step verification is required for your login: set "
+                                     "it up in the browser first (your next login there "
+                                     "asks for it)."),
+                         "code": "otp_enrolment_required"}, status=status.HTTP_403_FORBIDDEN)
+    if owed != two_factor.VERIFY:
+        return None
+    if not code:
+        return Response({"detail": _("Enter the code of your authenticator app (otp_token)."),
+                         "code": "otp_required"}, status=status.HTTP_400_BAD_REQUEST)
+    verdict = two_factor.code_check(request, user, code, login=True)
+    if verdict.outcome == "locked":
+        return lockout_response(request)
+    if not verdict.ok:
+        return Response({"detail": verdict.message(), "code": "otp_invalid"},
+                        status=status.HTTP_400_BAD_REQUEST)
+    return None
 
 
 class LogoutView(APIView):
