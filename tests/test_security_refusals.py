@@ -12,6 +12,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from decisions.audit import audit_record, verify_chain
+from decisions.audit.labels import AUDITORS_ONLY
+from decisions.audit.refusals import seal_refusal_tallies
 from decisions.models import AuditEvent, Decision, RefusalTally
 from workflows.flows import DecisionFlow
 
@@ -201,6 +203,34 @@ def test_identical_refusals_within_a_minute_are_one_event_and_a_count(people, ac
     assert latest.after["earlier_refusals"] == {"sequence": event.sequence, "count": 5}
     assert RefusalTally.objects.get(event=latest).count == 1
     assert verify_chain().ok
+
+
+def test_a_minutes_count_is_sealed_into_the_chain_once_the_minute_is_over(people, accepted,
+                                                                          at_noon):
+    outsider = logged_in(people["drafter2"])
+    for _n in range(4):
+        assert outsider.get(decision_url(accepted)).status_code == 404
+    logged_in(people["expert2"]).get(decision_url(accepted))  # counted once: nothing to seal
+    first = refusals()[0]
+    assert seal_refusal_tallies() == 0  # the minute is not over
+
+    at_noon.shift(datetime.timedelta(minutes=1))
+    assert seal_refusal_tallies() == 1
+    tally = RefusalTally.objects.get(event=first)
+    sealed = tally.sealed_by
+    assert sealed.action == "access_refusals_counted"
+    assert sealed.decision_id == accepted.pk
+    assert sealed.after == {"sequence": first.sequence, "count": 4,
+                            "minute": tally.minute.isoformat(), "method": "GET",
+                            "path": decision_url(accepted)}
+    assert seal_refusal_tallies() == 0  # sealed once
+    assert verify_chain().ok
+    assert "access_refusals_counted" in AUDITORS_ONLY  # like the refusal it counts
+
+    # A sealed count is closed: the next refusal neither adds to it nor repeats it.
+    assert outsider.get(decision_url(accepted)).status_code == 404
+    assert "earlier_refusals" not in refusals()[-1].after
+    assert RefusalTally.objects.get(event=first).count == 4
 
 
 def test_one_source_past_the_minutes_limit_is_counted_under_one_more_event(

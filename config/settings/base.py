@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.reminders_sweep",
         "schedule": JUECE_REMINDER_SWEEP_SECONDS,
     },
+    "refusal-tallies-seal": {
+        "task": "decisions.tasks.seal_refusal_tallies",
+        "schedule": 60,
+    },
     "audit-export-head": {
         "task": "decisions.tasks.audit_export_head",
         "schedule": crontab(hour=23, minute=55),

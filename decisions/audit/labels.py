@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "otp_verified": _("Two-step verification code entered at login"),
     "otp_device_removed": _("Two-step verification removed"),
     "access_refused": _("Access refused"),
+    "access_refusals_counted": _("Identical refusals counted"),
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
     "document_download": _("Document downloaded for printing"),
@@ -105,7 +106,8 @@ ACTION_LABELS = {
 }
 
 #: Actions shown highlighted: someone reached for what he may not see or do.
-REFUSALS = frozenset({"access_refused", "login_failed", "login_locked_out"})
+REFUSALS = frozenset({"access_refused", "access_refusals_counted", "login_failed",
+                      "login_locked_out"})
 
 #: What of a decision's trail only an auditor reads: refused attempts, and reads (of a dossier,
 #: an attachment, the chain), the auditor's own among them. Participants read the decision's
@@ -307,6 +309,12 @@ ACTION_FIELD_LABELS = {
     ("access_refused", "overflow"): _("Further refusals of this user and address this minute "
                                       "counted here"),
     ("access_refused", "earlier_refusals"): _("Identical refusals of an earlier minute"),
+    ("access_refusals_counted", "sequence"): _("First refusal (event number)"),
+    ("access_refusals_counted", "count"): _("Identical refusals that minute"),
+    ("access_refusals_counted", "minute"): _("Minute"),
+    ("access_refusals_counted", "method"): _("Request method"),
+    ("access_refusals_counted", "overflow"): _("Further refusals of this user and address this "
+                                               "minute counted here"),
     **{(action, key): label
        for action in ("admin_add", "admin_change", "admin_delete")
        for key, label in (("username", _("login")), ("name", _("name")))},

@@ -49,8 +49,10 @@ class RefusalTally(models.Model):
     add to ``count`` here, so that a scanner or a reloading browser cannot flood the chain.
 
     Identical means the same user (or none), IP address, method and path. The next event of the
-    same kind seals this count into the chain (its ``earlier_refusals``); a source past the
-    minute's limit of events has its further refusals counted under one overflow tally."""
+    same kind carries this count into the chain (its ``earlier_refusals``), and once the minute
+    is over the beat seals it there in its own event (``sealed_by``, ``seal_refusal_tallies``),
+    so no count stays outside the chain; a source past the minute's limit of events has its
+    further refusals counted under one overflow tally."""
 
     key = models.CharField(max_length=64)
     source = models.CharField(max_length=64)
@@ -58,13 +60,20 @@ class RefusalTally(models.Model):
     count = models.PositiveIntegerField(default=1)
     event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT,
                                  related_name="refusal_tally")
+    sealed_by = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="sealed_tally")
 
     class Meta:
         verbose_name = _("refusal tally")
         verbose_name_plural = _("refusal tallies")
         constraints = [models.UniqueConstraint(fields=["key", "minute"],
                                                name="decisions_refusal_once_a_minute")]
-        indexes = [models.Index(fields=["source", "minute"], name="decisions_refusal_source_idx")]
+        indexes = [
+            models.Index(fields=["source", "minute"], name="decisions_refusal_source_idx"),
+            # What seal_refusal_tallies looks for: counts not yet in the chain.
+            models.Index(fields=["minute"], name="decisions_refusal_unsealed_idx",
+                         condition=models.Q(sealed_by__isnull=True, count__gt=1)),
+        ]
 
     def __str__(self):
         return f"{self.minute:%Y-%m-%d %H:%M} ×{self.count}"

@@ -4,7 +4,9 @@ path, the answer's status, the decision and task when known).
 
 Refusals cost the chain little: identical ones (same user, IP, method and path) within one
 clock minute are one event and a count (``RefusalTally``), and one user or IP gets at most
-``JUECE_REFUSAL_EVENTS_PER_MINUTE`` events a minute, the rest counted under one more."""
+``JUECE_REFUSAL_EVENTS_PER_MINUTE`` events a minute, the rest counted under one more. Once its
+minute is over, a count above one is sealed into the chain by ``seal_refusal_tallies`` (the
+beat's, every minute)."""
 
 import hashlib
 
@@ -90,8 +92,8 @@ def record_refusal(request, decision=None, *, task=None, status: int = 403) -> A
     decision_row = (Decision.objects.filter(pk=decision_id).first() if decision_id is not None
                     else getattr(task_row, "decision", None))
     earlier = (RefusalTally.objects.filter(key=key, minute__lt=minute)
-               .select_related("event").order_by("-minute").first())
-    if earlier is not None and earlier.count > 1:
+               .select_related("event__decision").order_by("-minute").first())
+    if earlier is not None and earlier.count > 1 and earlier.sealed_by_id is None:
         after["earlier_refusals"] = {"sequence": earlier.event.sequence, "count": earlier.count}
     try:
         with transaction.atomic():
@@ -105,8 +107,38 @@ def record_refusal(request, decision=None, *, task=None, status: int = 403) -> A
 
 
 def _counted(key: str, minute) -> bool:
-    """Add one to this minute's tally of ``key``, if it has one."""
-    return bool(RefusalTally.objects.filter(key=key, minute=minute).update(count=F("count") + 1))
+    """Add one to this minute's tally of ``key``, if it has one and it is not sealed yet."""
+    return bool(RefusalTally.objects.filter(key=key, minute=minute, sealed_by__isnull=True)
+                .update(count=F("count") + 1))
+
+
+def seal_refusal_tallies(*, batch: int = 500) -> int:
+    """Seal into the chain the count of every tally of a minute that is over and that counted
+    more than its first refusal: one ``access_refusals_counted`` event each, naming the first
+    refusal's sequence. Returns how many were sealed."""
+    minute = timezone.now().replace(second=0, microsecond=0)
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            tallies = list(RefusalTally.objects
+                           .filter(minute__lt=minute, count__gt=1, sealed_by__isnull=True)
+                           .select_related("event").order_by("minute", "pk")
+                           .select_for_update(skip_locked=True)[:batch])
+            for tally in tallies:
+                first = tally.event
+                tally.sealed_by = audit_record(
+                    action="access_refusals_counted", actor=None,
+                    decision=first.decision, task=first.task_id, ip=first.ip,
+                    after={"sequence": first.sequence, "count": tally.count,
+                           "minute": tally.minute.isoformat(), **_asked(first.after)})
+                tally.save(update_fields=["sealed_by"])
+        sealed += len(tallies)
+        if len(tallies) < batch:
+            return sealed
+
+
+def _asked(after: dict) -> dict:
+    return {name: after[name] for name in ("method", "path", "overflow") if name in after}
 
 
 def _digest(text: str) -> str:
