@@ -131,6 +131,18 @@ def command_run(args) -> int:
     return 0
 
 
+def command_profile(args) -> int:
+    server = server_url(args.server)
+    django_on(database_url(server, args.scale))
+    from bench.pages import USER, page_paths
+    from bench.profile import profile
+
+    paths = page_paths()
+    path = paths[args.page][1] if args.page in paths else args.page
+    profile(path, user=args.user or USER, repeat=args.repeat, explain=args.explain)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--server", help="PostgreSQL server URL (default: DATABASE_URL's server)")
@@ -147,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="measure the table's rows on a seeded scale")
     run.add_argument("--scale", choices=SCALE_NAMES, default="100k")
     run.add_argument("--small", dest="scale", action="store_const", const="small")
-    run.add_argument("--rows", 
+    run.add_argument("--rows",
                      help="groups or rows, comma-separated: pages, pages.inbox, engine...")
     run.add_argument("--rounds", type=int, default=3)
     run.add_argument("--seconds", type=float, default=10.0, help="length of each round")
@@ -155,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=8713)
     run.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     run.set_defaults(handler=command_run)
+
+    prof = commands.add_parser("profile", help="one page's queries, plans and Python profile")
+    prof.add_argument("page", help="pages.inbox, pages.api_tasks, ... or a path")
+    prof.add_argument("--scale", choices=SCALE_NAMES, default="100k")
+    prof.add_argument("--user", help="log in as (default: the pages' user, office)")
+    prof.add_argument("--repeat", type=int, default=20, help="requests profiled")
+    prof.add_argument("--explain", type=int, default=3, help="slowest queries explained")
+    prof.set_defaults(handler=command_profile)
 
     args = parser.parse_args(argv)
     return args.handler(args)

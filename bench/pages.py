@@ -48,16 +48,22 @@ def queries_of(paths: dict[str, str]) -> dict[str, dict]:
     return found
 
 
-def rows(context: Context) -> list[Row]:
+def page_paths() -> dict[str, tuple[str, str, str]]:
+    """key -> (title, path, how the client logs in)."""
     from workflows.flows import DecisionFlow
 
     decision = subject_decision()
-    paths = {
+    return {
         "pages.inbox": ("logged-in inbox", DecisionFlow.instance.reverse("inbox"), "session"),
         "pages.api_tasks": ("GET /api/v1/tasks/", "/api/v1/tasks/", "token"),
         "pages.api_decisions": ("GET /api/v1/decisions/", "/api/v1/decisions/", "token"),
         "pages.decision": ("decision page", f"/decision/{decision}/", "session"),
     }
+
+
+def rows(context: Context) -> list[Row]:
+    paths = page_paths()
+    decision = int(paths["pages.decision"][1].strip("/").split("/")[-1])
     wanted = {key: spec for key, spec in paths.items() if context.wants(key)}
     if not wanted:
         return []

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.utils import viewprop
-from viewflow.workflow.fields import import_task_by_ref
 from viewflow.workflow.flow.views import actions as flow_actions
 from viewflow.workflow.flow.views import dashboard as flow_dashboard
 from viewflow.workflow.flow.views import list as flow_lists
@@ -32,6 +31,7 @@ from .downloads import attachment_disposition
 from .flows import DecisionFlow
 from .links import step_title, task_path
 from .models import DecisionProcess
+from .task_filters import CompletedTaskFilter, TaskFilter
 
 
 class DecisionPageMixin:
@@ -307,18 +307,10 @@ class TaskColumnsMixin:
 
     deadline_state.short_description = _("Deadline")
 
-    def get_filterset(self, filterset_class, queryset):
-        """viewflow's task filter names a task by its node's attribute name, which is English
-        whatever the language; name it by its translated title instead."""
-        filterset = super().get_filterset(filterset_class, queryset)
-        field = filterset.filters["flow_task"].field
-        field.choices = [(ref, import_task_by_ref(ref).task_title)
-                         for ref, _name in field.choices if ref]
-        return filterset
-
 
 class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
     template_name = "workflows/task_list.html"
+    filterset_class = TaskFilter
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
 
@@ -330,6 +322,7 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
     template_name = "workflows/task_list.html"
+    filterset_class = TaskFilter
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
 
@@ -344,6 +337,7 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
 
     template_name = "workflows/task_list.html"
     title = pgettext_lazy("menu", "Completed tasks")
+    filterset_class = CompletedTaskFilter
     columns = ("task_id", "task_title", "decision_title", "created", "finished")
 
     @viewprop

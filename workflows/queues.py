@@ -3,28 +3,51 @@
 viewflow's own ``user_queue`` loads every object permission the user holds, row by row, and
 also honours global grants; here the match is one EXISTS against guardian's tables, object
 grants only.
+
+The EXISTS names the grant's permission by its id, looked up once per request for the few
+permissions tasks can ask for, so that each open task is one probe of guardian's unique index
+(holder, permission, object). Matching ``app_label || '.' || codename`` against the task's
+``owner_permission`` instead, as viewflow does, is a test no index serves: PostgreSQL then
+hashes every grant of the user and his groups, and the queue's cost grows with every decision
+ever granted (docs/performance.md).
 """
 
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.contrib.auth.models import Permission
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from decisions import permissions
 from decisions.models import Decision
+from decisions.rulebook import STAGE_PERMISSIONS, VIEW_PERMISSION
 
 from .flows import DecisionFlow
 
 
-def _granted(model, holder_filter: Q):
-    return Exists(
-        model.objects.annotate(
-            full_codename=Concat("permission__content_type__app_label", Value("."),
-                                 "permission__codename", output_field=CharField()))
-        .filter(holder_filter, object_pk=OuterRef("owner_permission_obj_pk"),
-                full_codename=OuterRef("owner_permission"))
-    )
+def _task_permission_ids() -> dict[str, int]:
+    """``app_label.codename`` -> id of each stage permission of a decision (one small query):
+    the permissions a task can ask for, never the permission to read."""
+    rows = Permission.objects.filter(content_type__app_label=Decision._meta.app_label,
+                                     content_type__model=Decision._meta.model_name,
+                                     codename__in=[c for c, _label in STAGE_PERMISSIONS
+                                                   if c != VIEW_PERMISSION])
+    return {f"{Decision._meta.app_label}.{codename}": pk
+            for pk, codename in rows.values_list("pk", "codename")}
+
+
+def _owner_permission_id(ids: dict[str, int]) -> Case:
+    """The id of the permission a task asks for, from its ``owner_permission`` text."""
+    return Case(*[When(owner_permission=name, then=Value(pk)) for name, pk in ids.items()],
+                default=Value(None), output_field=IntegerField())
+
+
+def _granted(model, holder_filter: Q, ids: dict[str, int]):
+    """A grant of the task's permission on the task's decision. The constant list of stage
+    permissions keeps the read grants, one per decision ever seen, out of the match."""
+    return Exists(model.objects.filter(holder_filter, permission_id__in=list(ids.values()))
+                  .filter(permission_id=OuterRef("owner_permission_id"),
+                          object_pk=OuterRef("owner_permission_obj_pk")))
 
 
 def tasks_of_flow():
@@ -51,10 +74,12 @@ def _named_elsewhere(user) -> Q:
 def tasks_queue(user):
     """Unassigned open tasks whose stage permission ``user`` holds on their decision, less the
     steps named for someone else (the reviewer's review is not the legal adviser's to take)."""
-    return tasks_of_flow().filter(status=STATUS.NEW, owner_permission__isnull=False).filter(
-        _granted(UserObjectPermission, Q(user=user))
-        | _granted(GroupObjectPermission, Q(group__user=user))
-    ).exclude(_named_elsewhere(user))
+    groups, ids = user.groups.values("pk"), _task_permission_ids()
+    return (tasks_of_flow().filter(status=STATUS.NEW, owner_permission__isnull=False)
+            .alias(owner_permission_id=_owner_permission_id(ids))
+            .filter(_granted(UserObjectPermission, Q(user=user), ids)
+                    | _granted(GroupObjectPermission, Q(group__in=groups), ids))
+            .exclude(_named_elsewhere(user)))
 
 
 def tasks_archive(user):

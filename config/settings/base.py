@@ -119,6 +119,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: at 20,000
+# decisions it spent 0.7 to 5 s compiling a list's count that then ran in milliseconds. A web
+# app's short queries never gain from it (issue 13, docs/performance.md).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
