@@ -119,6 +119,9 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
         permissions = rulebook.STAGE_PERMISSIONS
+        # Lists show the newest decisions first: a page reads its rows from this index and
+        # stops, however many decisions there are (issue 13, docs/performance.md).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="decision_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(catalogue_item__isnull=True) | Q(outside_catalogue_reason=""),
