@@ -5,7 +5,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from decisions import permissions
 from decisions.catalogue.services import may_manage_catalogue
 
-from . import audit_pages, documents, dossier, notifications, pages, queues
+from . import annual_report, audit_pages, documents, dossier, notifications, pages, queues
 from .catalogue_pages import CatalogueViewsetMixin
 from .dashboard import FiguresViewsetMixin
 
@@ -122,3 +122,14 @@ class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppView
     def document_explanation_path(self):
         return path("<int:process_pk>/documents/explanation/",
                     documents.decision_explanation_view, name="document_explanation")
+
+    # The annual report's page and PDF (workflows/annual_report.py)
+    @property
+    def annual_report_path(self):
+        return path("figures/report/", annual_report.AnnualReportView.as_view(),
+                    name="annual_report")
+
+    @property
+    def annual_report_pdf_path(self):
+        return path("figures/report/pdf/", annual_report.AnnualReportPdfView.as_view(),
+                    name="annual_report_pdf")

@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "dossier_read": _("Dossier read by an auditor"),
     "dossier_export": _("Archive dossier exported"),
     "document_download": _("Document downloaded for printing"),
+    "annual_report_download": _("Annual report downloaded"),
     "figures_export": _("Figures of the year exported"),
     "audit_head_export": _("Audit chain head exported"),
     "audit_chain_verify": _("Audit chain verified"),

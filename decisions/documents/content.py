@@ -21,7 +21,7 @@ def chinese_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _organ() -> dict:
+def organ_names() -> dict:
     organ = getattr(settings, "JUECE_ORGAN_NAME", "")
     return {"organ": organ, "review_body": getattr(settings, "JUECE_REVIEW_BODY_NAME", "") or organ}
 
@@ -40,7 +40,7 @@ def review_opinion(decision: Decision, review: LegalReview, number) -> dict:
     counsel = next((c for c in decision.counsel_opinions.all()
                     if c.draft_version_id == version.pk), None)
     return {
-        **_organ(), **_decision(decision),
+        **organ_names(), **_decision(decision),
         "number": str(number), "year": number.year, "serial": number.serial,
         "version": version.number, "sha256": version.sha256,
         "version_created_on": chinese_date(version.created_at),
@@ -69,7 +69,7 @@ def meeting_record(decision: Decision, meeting: Meeting) -> dict:
     absences = list(meeting.absences.all())
     attendees = [display_name(u) for u in meeting.attendees.all()]
     return {
-        **_organ(), **_decision(decision),
+        **organ_names(), **_decision(decision),
         "date": chinese_date(meeting.meeting_date),
         "kind": meeting.get_kind_display(),
         "head": display_name(meeting.head),
@@ -117,7 +117,7 @@ def decision_explanation(decision: Decision, publication: Publication) -> dict:
         })
     opinions = list(decision.expert_opinions.all())
     return {
-        **_organ(), **_decision(decision),
+        **organ_names(), **_decision(decision),
         "published_on": chinese_date(publication.published_on),
         "version": publication.draft_version.number,
         "sha256": publication.draft_sha256 or publication.draft_version.sha256,

@@ -203,6 +203,12 @@ class OfficeDocument(CJKDocument):
         lines.append(line)
         return lines
 
+    def keep_together(self, lines: int):
+        """A new page unless ``lines`` of the body fit on this one: the signature block and its
+        date are never parted."""
+        if self.will_page_break(lines * self.LINE):
+            self.add_page()
+
     def rule(self):
         self.ln(1.5)
         self.set_draw_color(*RED)
@@ -244,6 +250,16 @@ class OfficeDocument(CJKDocument):
         self.ln(2)
 
 
+def _closing_lines(blocks: list[Block], start: int) -> int:
+    """The lines of the signature block and date that begin at ``blocks[start]``."""
+    lines = 0
+    for block in blocks[start:]:
+        if block.kind not in ("signature", "date"):
+            break
+        lines += block.text.count("\n") + 1
+    return lines
+
+
 def _heading_style() -> FontFace:
     return FontFace(family=SANS, emphasis="NONE", fill_color=(240, 240, 240))
 
@@ -252,7 +268,7 @@ def layout_pdf(blocks: list[Block], *, title: str) -> bytes:
     """The PDF of ``blocks``."""
     pdf = OfficeDocument(title)
     previous = None
-    for block in blocks:
+    for index, block in enumerate(blocks):
         kind, text = block.kind, block.text
         if kind == "issuer":
             pdf.text_block(text, family=SERIF, size=22, align=Align.C, line=12, color=RED)
@@ -279,9 +295,12 @@ def layout_pdf(blocks: list[Block], *, title: str) -> bytes:
             pdf.table_of(block)
         elif kind == "signature":
             if previous not in ("signature",):
+                pdf.keep_together(_closing_lines(blocks, index) + 1)
                 pdf.ln(pdf.LINE)
             pdf.text_block(text, align=Align.R)
         elif kind == "date":
+            if previous != "signature":
+                pdf.keep_together(1)
             pdf.text_block(text, align=Align.R)
         elif kind == "note":
             pdf.ln(3)

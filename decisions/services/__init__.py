@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ..audit.reads import attachment_download, audit_chain_verify, decision_record_dossier_read
 from ..deadlines.services import decision_change_deadline
+from ..documents.annual import annual_report_issue
 from ..documents.issue import document_issue
 from ..records.closing import decision_archive, decision_publish
 from ..records.consultation import (
@@ -49,6 +50,7 @@ BY_STAGE: dict[str, tuple[tuple[Callable, str], ...]] = {
 
 __all__ = [
     "BY_STAGE",
+    "annual_report_issue",
     "attachment_download",
     "audit_chain_verify",
     "decision_accept",
