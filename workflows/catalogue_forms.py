@@ -11,7 +11,15 @@ from decisions.catalogue.services import decision_year, may_manage_catalogue
 from .forms import CatalogueItemChoiceField, date_input
 
 
-class CatalogueCreateForm(forms.Form):
+class LabelledForm(forms.Form):
+    """A plain form of the office's pages: each label above its field, with no colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CatalogueCreateForm(LabelledForm):
     year = forms.IntegerField(label=_("Year"), min_value=1, max_value=9999)
     organ = forms.CharField(label=_("Decision organ"), max_length=120,
                             help_text=_("e.g. the town's people's government."))
@@ -25,7 +33,7 @@ class CatalogueCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CatalogueItemForm(forms.Form):
+class CatalogueItemForm(LabelledForm):
     title = forms.CharField(label=_("Decision item"), max_length=200)
     lead_unit = forms.CharField(label=_("Lead unit"), max_length=120)
     planned_quarter = forms.TypedChoiceField(
@@ -48,7 +56,7 @@ class CatalogueItemForm(forms.Form):
             self.fields[field].required = False  # the service says what is missing, at once
 
 
-class CatalogueConsentForm(forms.Form):
+class CatalogueConsentForm(LabelledForm):
     date = forms.DateField(label=_("Date of the Party committee's consent"), required=False,
                            widget=date_input())
     reference = forms.CharField(label=_("Reference of the consent"), max_length=120,
@@ -57,12 +65,12 @@ class CatalogueConsentForm(forms.Form):
                                             "minutes of its meeting, e.g. 季家委〔2025〕3号."))
 
 
-class CatalogueItemRemoveForm(forms.Form):
+class CatalogueItemRemoveForm(LabelledForm):
     reason = forms.CharField(label=_("Reason for removing it"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CatalogueLinkForm(forms.Form):
+class CatalogueLinkForm(LabelledForm):
     """The office corrects which item a decision carries out, or why it is outside."""
 
     catalogue_item = CatalogueItemChoiceField(

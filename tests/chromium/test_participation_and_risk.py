@@ -28,6 +28,7 @@ def test_participation_left_out_on_its_ground_and_confirmed(person, people):
     drafter.fill("法律依据（每行一项）", BASIS)
     drafter.fill("初步方案", "改造库房，增设技防设施。")
     drafter.fill("必要性与可行性", "必要：保密检查发现隐患；可行：资金已安排。")
+    drafter.fill("未列入目录的理由", "保密检查后新增的事项，年度目录未列入。")
     page.get_by_label("需要公众参与", exact=True).uncheck()
     drafter.fill("不开展专家论证的理由", "不涉及专业技术问题")
     drafter.fill("不开展风险评估的理由", "不涉及社会稳定风险")
