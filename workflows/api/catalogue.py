@@ -9,6 +9,8 @@ from rest_framework.views import APIView
 
 from decisions.catalogue import selectors
 
+from . import schema
+
 
 class PublishedDecisionSerializer(serializers.Serializer):
     title = serializers.CharField()
@@ -69,7 +71,8 @@ class CatalogueView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[OpenApiParameter("year", int, OpenApiParameter.PATH)],
-                   responses={200: PublicCatalogueSerializer}, auth=[])
+                   responses={200: PublicCatalogueSerializer, **schema.errors(404, 429)},
+                   auth=[])
     def get(self, request, year):
         try:
             year = int(year)
