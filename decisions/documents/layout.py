@@ -160,7 +160,11 @@ class OfficeDocument(CJKDocument):
         super().__init__()
         self._widths: dict = {}
         self.set_title(title)
-        self.set_margins(28, 30, 26)
+        # The text block a whole number of characters of the body wide (as 公文 are set, 28 a
+        # line at 16 points): lines of Chinese then end flush with each other.
+        em = self.BODY * 25.4 / 72
+        text_width = int((self.w - 28 - 26) / em) * em
+        self.set_margins(28, 30, self.w - 28 - text_width)
         self.set_auto_page_break(auto=True, margin=26)
         self.add_page()
 
@@ -170,18 +174,31 @@ class OfficeDocument(CJKDocument):
         self.cell(0, 6, f"— {self.page_no()} —", align="C")
 
     def text_block(self, text: str, *, family=SERIF, size=BODY, align=Align.L, line=LINE,
-                   indent: str = "", color=(0, 0, 0)):
+                   indent: str = "", color=(0, 0, 0), balanced=False):
         """Each line of ``text`` a paragraph, broken as Chinese is: a closing mark never
         starts a line (it hangs in the margin), an opening mark never ends one, a number or a
-        Latin word is not cut where it fits on a line."""
+        Latin word is not cut where it fits on a line. A ``balanced`` paragraph (a title) has
+        lines of about the same length rather than a last word alone."""
         self.set_font(family, size=size)
         self.set_text_color(*color)
         width = self.w - self.l_margin - self.r_margin
         for paragraph in text.split("\n"):
-            for piece in self.broken(indent + paragraph.strip(), width):
+            pieces = self.broken(indent + paragraph.strip(), width)
+            if balanced and len(pieces) > 1:
+                pieces = self._balanced(indent + paragraph.strip(), len(pieces), width)
+            for piece in pieces:
                 self.cell(width, line, piece, align=align, new_x=XPos.LMARGIN,
                           new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
+
+    def _balanced(self, text: str, lines: int, width: float) -> list[str]:
+        trial = self.get_string_width(text) / lines
+        while trial < width:
+            pieces = self.broken(text, trial)
+            if len(pieces) <= lines:
+                return pieces
+            trial += self.font_size / 2
+        return self.broken(text, width)
 
     def broken(self, text: str, width: float) -> list[str]:
         widths = self._widths.setdefault((self.font_family, self.font_size_pt), {})
@@ -271,12 +288,13 @@ def layout_pdf(blocks: list[Block], *, title: str) -> bytes:
     for index, block in enumerate(blocks):
         kind, text = block.kind, block.text
         if kind == "issuer":
-            pdf.text_block(text, family=SERIF, size=22, align=Align.C, line=12, color=RED)
+            pdf.text_block(text, family=SERIF, size=22, align=Align.C, line=12, color=RED,
+                           balanced=True)
             pdf.ln(2)
         elif kind == "title":
             if previous in ("issuer", "rule"):
                 pdf.ln(2)
-            pdf.text_block(text, family=SERIF, size=20, align=Align.C, line=11)
+            pdf.text_block(text, family=SERIF, size=20, align=Align.C, line=11, balanced=True)
             pdf.ln(2)
         elif kind == "number":
             pdf.text_block(text, size=14, align=Align.C)
@@ -300,7 +318,8 @@ def layout_pdf(blocks: list[Block], *, title: str) -> bytes:
             pdf.text_block(text, align=Align.R)
         elif kind == "date":
             if previous != "signature":
-                pdf.keep_together(1)
+                pdf.keep_together(2)
+                pdf.ln(pdf.LINE)
             pdf.text_block(text, align=Align.R)
         elif kind == "note":
             pdf.ln(3)
