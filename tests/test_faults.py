@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection
 from kombu.exceptions import OperationalError
 
 from config.celery_app import app
+from decisions.audit import chain
 from decisions.audit.models import AuditEvent
 from decisions.models import Decision, Reminder, StageTask
 from workflows.tasks import reminders_sweep as reminders_sweep_task
@@ -156,15 +157,17 @@ def test_a_worker_killed_after_the_mail_was_accepted_sends_that_reminder_twice_a
 
 # A database error in the middle of a transition ---------------------------------------------
 
-def _failing_save(fail_on: str):
-    original = AuditEvent.save
+def _failing_insert(fail_on: str):
+    """The insert of a transaction's events (appended together just before its commit) fails
+    when one of them is a ``fail_on`` event."""
+    original = chain._insert_events
 
-    def save(self, *args, **kwargs):
-        if self.action == fail_on:
+    def insert(connection, events):
+        if any(event.action == fail_on for event in events):
             raise DatabaseError(f"simulated failure inserting the {fail_on} event")
-        return original(self, *args, **kwargs)
+        return original(connection, events)
 
-    return save
+    return insert
 
 
 def _state(decision: Decision) -> dict:
@@ -190,7 +193,7 @@ def test_a_database_error_mid_transition_leaves_no_half_done_stage_and_no_lone_e
     assert client.post(task_url(task, "assign")).status_code == 302
     before = _state(office.decision)
     client.raise_request_exception = False
-    with mock.patch.object(AuditEvent, "save", _failing_save(fail_on)):
+    with mock.patch.object(chain, "_insert_events", _failing_insert(fail_on)):
         response = client.post(task_url(task), _acceptance_form(office))
     client.raise_request_exception = True
     assert response.status_code == 500

@@ -119,6 +119,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# Django's backends, their transactions appending their audit events to the chain just before
+# they commit (decisions/audit/backends): the chain lock is held for that append only.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "decisions.audit.backends.postgresql",
+    "django.db.backends.sqlite3": "decisions.audit.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost: at 20,000
 # decisions it spent 0.7 to 5 s compiling a list's count that then ran in milliseconds. A web
 # app's short queries never gain from it (issue 13, docs/performance.md).
@@ -239,9 +245,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # axes logs every login at INFO; its warnings (failures, lockouts) are enough. fontTools
-    # logs each step of cutting a PDF's fonts at INFO (decisions/documents/fonts.py).
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # axes logs every login at INFO; its warnings (failures, lockouts) are enough.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Audit trail: trust X-Forwarded-For only behind a proxy that sets it.

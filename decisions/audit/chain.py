@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from .models import GENESIS_HASH, AuditEvent
@@ -59,10 +59,13 @@ def current_actor():
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+#: The canonical JSON form: sorted keys, no spaces (one encoder, made once).
+_CANONICAL = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(fields: dict) -> bytes:
     """The bytes an event's hash is taken over: sorted keys, no spaces, UTF-8."""
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      cls=DjangoJSONEncoder).encode("utf-8")
+    return _CANONICAL.encode(fields).encode("utf-8")
 
 
 def event_fields(event: AuditEvent) -> dict:
@@ -79,47 +82,90 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event_fields(event))).hexdigest()
 
 
-def _lock_chain() -> None:
-    """Serialise appends until the surrounding transaction ends (SQLite serialises writes)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+def _lock_and_read_head(connection) -> tuple[int, str]:
+    """Take the chain lock (held until the transaction ends; SQLite serialises writes) and read
+    the chain's head after it: on PostgreSQL in one round trip, two statements, the second
+    reading with a snapshot taken once the first has the lock."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    head = f"SELECT sequence, hash FROM {table} ORDER BY sequence DESC LIMIT 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY:d}); {head}")
+            cursor.nextset()
+        else:
+            cursor.execute(head)
+        last = cursor.fetchone()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
 
 
 def audit_record(*, action: str, actor, decision=None, task=None, stage: str = "",
                  before: dict | None = None, after: dict | None = None,
-                 ip: str | None = None) -> AuditEvent:
-    """Append one event; call it inside the transaction of the write it records.
+                 ip: str | None = None, at_once: bool = False) -> AuditEvent:
+    """Record one event; call it inside the transaction of the write it records.
 
-    The ``atomic`` block below is then a savepoint of that transaction, not a transaction of
-    its own: the event commits or rolls back with the write, and the chain lock is held until
-    the caller's transaction ends. Called outside any transaction, the block is the whole
-    transaction and the event commits alone.
+    The event is appended to the chain when that transaction commits, together with the
+    transaction's other events, just before its COMMIT (decisions/audit/backends): it commits or
+    rolls back with the write, and the chain lock is held only for that append and the commit.
+    Called outside any transaction, the event is appended at once, in a transaction of its own.
+    The returned event gets its sequence, hash and id when it is appended; ``at_once`` appends it
+    (and the transaction's events before it) now, for a caller that needs the stored row before
+    the transaction ends: the chain lock is then held from now to the end of the transaction.
+    Reading the audit events in the transaction appends its pending events first.
 
     ``task`` is the stage task the act belongs to (stage_tasks/models.py), or its number: the
     workflow's own task object names the same task by the same number.
     """
-    with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        event = AuditEvent(
-            sequence=sequence,
-            occurred_at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_name=actor.get_username() if getattr(actor, "pk", None) else "",
-            ip=ip or _client_ip.get(),
-            action=action,
-            decision=decision,
-            task_id=getattr(task, "pk", task),
-            stage=str(stage or (decision.stage if decision is not None else "")),
-            before=jsonable(before or {}),
-            after=jsonable(after or {}),
-            prev_hash=prev_hash,
-        )
-        event.hash = event_hash(event)
-        event.save()
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_name=actor.get_username() if getattr(actor, "pk", None) else "",
+        ip=ip or _client_ip.get(),
+        action=action,
+        decision=decision,
+        task_id=getattr(task, "pk", task),
+        stage=str(stage or (decision.stage if decision is not None else "")),
+        before=jsonable(before or {}),
+        after=jsonable(after or {}),
+    )
+    db = connections[DEFAULT_DB_ALIAS]
+    if not hasattr(db, "audit_pending"):  # a backend without the hook: append at once
+        with transaction.atomic():
+            _append(db, [event])
         return event
+    if not db.in_atomic_block or db.audit_block_ends_transaction():
+        with transaction.atomic():
+            db.audit_pending.append(event)
+            if at_once:
+                db.audit_append_pending()
+        return event
+    db.audit_pending.append(event)
+    if at_once:
+        db.audit_append_pending()
+    return event
+
+
+def append_pending(connection) -> None:
+    """Append the transaction's pending events to the chain, in the order they were recorded,
+    under the chain lock (held to the end of the transaction)."""
+    events, connection.audit_pending = connection.audit_pending, []
+    connection.audit_marks = dict.fromkeys(connection.audit_marks, 0)
+    _append(connection, events)
+
+
+def _append(connection, events: list[AuditEvent]) -> None:
+    if not events:
+        return
+    sequence, prev_hash = _lock_and_read_head(connection)
+    for event in events:
+        sequence += 1
+        event.sequence, event.prev_hash = sequence, prev_hash
+        event.hash = prev_hash = event_hash(event)
+    _insert_events(connection, events)
+
+
+def _insert_events(connection, events: list[AuditEvent]) -> None:
+    """One INSERT of the appended events (their ids set from it)."""
+    AuditEvent._base_manager.using(connection.alias).bulk_create(events)
 
 
 @dataclass(frozen=True)
@@ -136,44 +182,61 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_events(rows: Iterable[AuditEvent], *, after_sequence: int = 0,
+def verify_events(rows: Iterable, *, after_sequence: int = 0,
                   after_hash: str = GENESIS_HASH) -> ChainReport:
     """Walk events in sequence order: each must hash to its stored hash, link to its
     predecessor, and follow it without a gap. Streams: holds one event at a time.
 
+    ``rows`` are events or the light rows of ``chain_rows`` (the same attribute names).
     ``after_sequence``/``after_hash`` continue from an event already verified, so a tail can be
     checked without walking the whole chain again."""
     expected_prev, expected_sequence, count = after_hash, after_sequence + 1, 0
     last = None
+    sha256, encode, utc = hashlib.sha256, _CANONICAL.encode, datetime.UTC
     for event in rows:
         count += 1
-        if event.sequence != expected_sequence:
+        sequence, prev_hash = event.sequence, event.prev_hash
+        if sequence != expected_sequence:
             return ChainReport(False, count, event.pk,
-                               f"sequence {event.sequence} where {expected_sequence} was "
+                               f"sequence {sequence} where {expected_sequence} was "
                                "expected: an event is missing or was inserted",
-                               first_bad_sequence=event.sequence, problem="gap")
-        if event.prev_hash != expected_prev:
+                               first_bad_sequence=sequence, problem="gap")
+        if prev_hash != expected_prev:
             return ChainReport(False, count, event.pk,
                                "it does not link to the event before it (removed, inserted "
-                               "or reordered events)", first_bad_sequence=event.sequence,
+                               "or reordered events)", first_bad_sequence=sequence,
                                problem="link")
-        if event_hash(event) != event.hash:
+        fields = {  # event_fields(), inlined: this loop is the verification's whole cost
+            "sequence": sequence,
+            "occurred_at": event.occurred_at.astimezone(utc).isoformat(timespec="microseconds"),
+            "actor": event.actor_id, "actor_name": event.actor_name, "ip": event.ip,
+            "action": event.action, "decision": event.decision_id, "task": event.task_id,
+            "stage": event.stage, "before": event.before, "after": event.after,
+            "prev_hash": prev_hash,
+        }
+        if sha256(encode(fields).encode("utf-8")).hexdigest() != event.hash:
             return ChainReport(False, count, event.pk, "its content does not match its hash "
                                                        "(the event was altered)",
-                               first_bad_sequence=event.sequence, problem="hash")
-        expected_prev, expected_sequence, last = event.hash, event.sequence + 1, event
+                               first_bad_sequence=sequence, problem="hash")
+        expected_prev, expected_sequence, last = event.hash, sequence + 1, event
     if last is None:
         return ChainReport(True, 0, None, "", after_sequence or None,
                            after_hash if after_sequence else None)
     return ChainReport(True, count, None, "", last.sequence, last.hash)
 
 
-def chain_rows(chunk_size: int = 2000, *, after_sequence: int = 0) -> Iterator[AuditEvent]:
-    """Every event (after ``after_sequence``) in order, streamed from the database in chunks."""
+#: What verifying reads of each event: its id and every field its hash covers.
+CHAIN_COLUMNS = ("pk", "sequence", "occurred_at", "actor_id", "actor_name", "ip", "action",
+                 "decision_id", "task_id", "stage", "before", "after", "prev_hash", "hash")
+
+
+def chain_rows(chunk_size: int = 2000, *, after_sequence: int = 0) -> Iterator:
+    """Every event (after ``after_sequence``) in order, streamed by a server-side cursor in
+    chunks, as light rows (named tuples with the model's attribute names), not model objects."""
     rows = AuditEvent.objects.order_by("sequence")
     if after_sequence:
         rows = rows.filter(sequence__gt=after_sequence)
-    return rows.iterator(chunk_size=chunk_size)
+    return rows.values_list(*CHAIN_COLUMNS, named=True).iterator(chunk_size=chunk_size)
 
 
 def verify_chain() -> ChainReport:

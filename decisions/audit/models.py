@@ -2,7 +2,7 @@
 removed, inserted or reordered without the chain showing where."""
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from ..records.models import Decision, ImmutableRecord
@@ -10,6 +10,17 @@ from ..stage_tasks.models import StageTask
 
 #: The ``prev_hash`` of the first event.
 GENESIS_HASH = "0" * 64
+
+
+class AuditEventManager(models.Manager):
+    """Reading events in a transaction first appends the events it recorded (they wait for its
+    end otherwise, decisions/audit/backends), so that a read sees them as it always did."""
+
+    def get_queryset(self):
+        connection = connections[self.db]
+        if getattr(connection, "audit_pending", None):
+            connection.audit_append_pending()
+        return super().get_queryset()
 
 
 class AuditEvent(ImmutableRecord):
@@ -31,6 +42,8 @@ class AuditEvent(ImmutableRecord):
     after = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(_("previous event's SHA-256"), max_length=64)
     hash = models.CharField(_("SHA-256"), max_length=64, unique=True)
+
+    objects = AuditEventManager()
 
     class Meta:
         verbose_name = _("audit event")

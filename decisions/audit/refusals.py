@@ -98,7 +98,7 @@ def record_refusal(request, decision=None, *, task=None, status: int = 403) -> A
     try:
         with transaction.atomic():
             event = audit_record(action="access_refused", actor=actor, decision=decision_row,
-                                 task=task_row, ip=ip, after=after)
+                                 task=task_row, ip=ip, after=after, at_once=True)
             RefusalTally.objects.create(key=key, source=source, minute=minute, event=event)
     except IntegrityError:  # the same refusal, recorded at the same moment by another request
         _counted(key, minute)
