@@ -22,8 +22,8 @@ from workflows import actions
 
 from .api import PASSWORD as API_PASSWORD
 from .api import proposal as api_proposal
-from .factories import Journey, proposal
-from .http_client import decision_url, logged_in, proposal_form, start_url
+from .factories import Journey, open_task, proposal
+from .http_client import decision_url, logged_in, proposal_form, start_url, task_url
 from .test_i18n import english_words
 
 YEAR = timezone.localdate().year
@@ -345,6 +345,28 @@ def test_the_drafter_may_change_the_link_before_submitting(api):
                                                "outside_catalogue_reason": ""})
     decision = Decision.objects.get(pk=pk)
     assert decision.catalogue_item == item_of(made, 1) and decision.stage == "acceptance"
+
+
+def test_the_initiation_page_keeps_the_item_even_once_removed(people):
+    """The drafter's own task page offers the item his proposal names, removed since or not, and
+    submits it unchanged; changing to a removed item is refused."""
+    office = people["office"]
+    made = published(office)
+    journey = Journey(people, catalogue_item=item_of(made, 2))
+    catalogue.catalogue_item_remove(item=item_of(made, 2), reason="并入区级项目。",
+                                    acting_user=office)
+    client = logged_in(people["drafter"])
+    task = open_task(journey.decision, "initiation")
+    page = client.get(task_url(task))
+    form = page.context["form"]
+    assert set(form.fields["catalogue_item"].queryset) == {item_of(made, 1), item_of(made, 2)}
+    assert form.initial["catalogue_item"] == item_of(made, 2)
+    data = {**proposal_form(catalogue_item=item_of(made, 2)), "outside_catalogue_reason": ""}
+    data.pop("draft_text")
+    assert page.status_code == 200
+    assert client.post(task_url(task), data).status_code == 302
+    decision = Decision.objects.get(pk=journey.decision.pk)
+    assert decision.stage == "acceptance" and decision.catalogue_item == item_of(made, 2)
 
 
 def test_the_office_corrects_the_link_with_a_reason(people):
