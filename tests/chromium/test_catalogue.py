@@ -147,3 +147,7 @@ def test_the_office_publishes_the_catalogue_a_visitor_reads_it_and_a_drafter_lin
     expect(row).to_contain_text("已启动决策程序")
     expect(visitor.page.get_by_text(TITLE)).to_have_count(0)
     visitor.shot("phone-catalogue-item-brought")
+    at_a_desk = person(SimpleNamespace(username="visitor-desk"))
+    at_a_desk.page.goto(f"/catalogue/{YEAR}/")
+    expect(at_a_desk.page.locator("#item-1")).to_contain_text("已启动决策程序")
+    at_a_desk.shot("desktop-catalogue")
