@@ -199,9 +199,10 @@ def test_recording_costs_the_same_queries_for_5_and_for_60_overdue_tasks(review)
     assert counts[5] == counts[60], counts
 
 
-def test_delivery_costs_a_fixed_number_of_queries_per_reminder_not_per_task(review):
-    """Delivery is one short transaction per reminder (lock, recipients, mark, notices), so
-    its cost grows with the reminders due today, never with the open tasks in the database."""
+def test_delivery_costs_a_fixed_number_of_queries_per_batch_not_per_reminder(review):
+    """Delivery takes the reminders a batch at a time, each batch in one short transaction (lock
+    the batch, its recipients, mark it delivered, its notices), so its cost grows with the
+    batches of reminders due today, never with the reminders of a batch or the open tasks."""
     _overdue_tasks(review, 10)
     with at(datetime.date(2026, 3, 24)):
         reminders_record()
@@ -209,5 +210,8 @@ def test_delivery_costs_a_fixed_number_of_queries_per_reminder_not_per_task(revi
             reminders_deliver(limit=1)
         with CaptureQueriesContext(connection) as four:
             reminders_deliver(limit=4)
-    assert len(one) <= 6  # lock one, its recipients, mark it delivered, its notices (+ savepoint)
-    assert len(four) == 4 * len(one)
+        with CaptureQueriesContext(connection) as two_batches:
+            reminders_deliver(limit=4, batch_size=2)
+    assert len(one) <= 6  # lock the batch, its recipients, mark it, its notices (+ savepoint)
+    assert len(four) == len(one)
+    assert len(two_batches) == 2 * len(one)

@@ -130,6 +130,10 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "kind", "day"], name="one_reminder_per_day"),
         ]
+        # The delivery's walk over the undelivered rows, in id order: this index holds only
+        # them, so it stays as small as the backlog whatever the history (deadlines/reminders.py).
+        indexes = [models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True),
+                                name="decisions_reminder_undelivered")]
 
     def __str__(self):
         return f"{self.kind} {self.day} task {self.task_id}"
