@@ -217,8 +217,11 @@ def revoke_ended_grants(decision: Decision, *, acting_user, task=None) -> None:
         pk=decision.pk)
     ended = _all_stage_grants(decision) if decision.stage == Stage.ARCHIVED else \
         _ended_grants(decision)
+    if not ended:
+        return
+    granted = _stage_grants_held(decision)
     for holder, stages in ended:
-        held = _held(decision, holder, stages)
+        held = _held(granted, holder, stages)
         if held:
             revoke(decision, holder, *held, acting_user=acting_user, task=task)
 
@@ -272,16 +275,23 @@ def _all_stage_grants(decision: Decision) -> list[tuple[object, list[str]]]:
     return list(held.items())
 
 
-def _held(decision: Decision, holder, stages) -> list[str]:
+def _stage_grants_held(decision: Decision) -> set[tuple[str, int, str]]:
+    """Every stage grant on ``decision``, as (``user`` or ``group``, holder id, codename): two
+    queries for all the holders ``revoke_ended_grants`` asks about."""
+    codenames = [rule.permission for rule in rulebook.RULES if rule.permission]
+    grants = {"object_pk": str(decision.pk), "permission__codename__in": codenames,
+              "permission__content_type__app_label": Decision._meta.app_label}
+    return {(field, holder_id, codename)
+            for model, field in ((UserObjectPermission, "user"), (GroupObjectPermission, "group"))
+            for holder_id, codename in model.objects.filter(**grants).values_list(
+                f"{field}_id", "permission__codename")}
+
+
+def _held(granted: set[tuple[str, int, str]], holder, stages) -> list[str]:
     """Those of ``stages`` granted to ``holder`` himself (not through a group), in stage order."""
-    codenames = {rulebook.rule_for(stage).permission: stage for stage in stages}
-    model, field = ((GroupObjectPermission, "group") if isinstance(holder, Group)
-                    else (UserObjectPermission, "user"))
-    held = set(model.objects.filter(
-        **{field: holder}, object_pk=str(decision.pk), permission__codename__in=list(codenames),
-        permission__content_type__app_label=Decision._meta.app_label,
-    ).values_list("permission__codename", flat=True))
-    return [stage for codename, stage in codenames.items() if codename in held]
+    field = "group" if isinstance(holder, Group) else "user"
+    return [stage for stage in stages
+            if (field, holder.pk, rulebook.rule_for(stage).permission) in granted]
 
 
 def _holder_label(holder) -> str:

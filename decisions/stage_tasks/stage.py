@@ -22,7 +22,8 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     procedure can no longer come back to end here. An archived decision stands still: its
     archive closed its deadlines and ended every stage grant.
     """
-    if Decision.objects.filter(pk=decision.pk, stage=Stage.ARCHIVED).exists():
+    current = Decision.objects.filter(pk=decision.pk).values_list("stage", flat=True).get()
+    if current == Stage.ARCHIVED:
         decision.stage = Stage.ARCHIVED
         return decision
     if not permissions.takes_part(acting_user, decision):
@@ -30,15 +31,16 @@ def decision_sync_stage(*, decision: Decision, acting_user, task=None) -> Decisi
     deadlines_sync(decision, acting_user=acting_user)
     open_stages = list(open_tasks(decision).values_list("stage", flat=True))
     if open_stages:
-        _move_to(decision, min(open_stages, key=STAGE_ORDER.index), open_stages,
+        _move_to(decision, current, min(open_stages, key=STAGE_ORDER.index), open_stages,
                  acting_user=acting_user, task=task)
     permissions.revoke_ended_grants(decision, acting_user=acting_user, task=task)
     return decision
 
 
-def _move_to(decision: Decision, stage: str, open_stages: list[str], *, acting_user,
-             task) -> None:
-    current = Decision.objects.filter(pk=decision.pk).values_list("stage", flat=True).get()
+def _move_to(decision: Decision, current: str, stage: str, open_stages: list[str], *,
+             acting_user, task) -> None:
+    """``current``: the stage as read at the start of the sync, in the step's transaction (the
+    flow's lock on the run keeps any other step of this decision out meanwhile)."""
     if current == stage or current == Stage.ARCHIVED:
         decision.stage = current
         return
