@@ -30,10 +30,11 @@ def database_url(server: str, scale: str) -> str:
     return server.rstrip("/") + f"/juece_bench_{scale}"
 
 
-def django_on(url: str) -> None:
-    """Set Django up on the database ``url`` with the settings bin/start uses."""
+def django_on(url: str, settings: str = "config.settings.local") -> None:
+    """Set Django up on the database ``url`` with the settings bin/start uses (``bench.settings``
+    adds the baseline page's URL)."""
     os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     os.environ.setdefault("DJANGO_DEBUG", "0")
     import django
 
@@ -133,7 +134,7 @@ def command_run(args) -> int:
 
 def command_profile(args) -> int:
     server = server_url(args.server)
-    django_on(database_url(server, args.scale))
+    django_on(database_url(server, args.scale), settings="bench.settings")
     from bench.pages import USER, page_paths
     from bench.profile import profile
 

@@ -58,12 +58,15 @@ def page_paths() -> dict[str, tuple[str, str, str]]:
         "pages.api_tasks": ("GET /api/v1/tasks/", "/api/v1/tasks/", "token"),
         "pages.api_decisions": ("GET /api/v1/decisions/", "/api/v1/decisions/", "token"),
         "pages.decision": ("decision page", f"/decision/{decision}/", "session"),
+        "pages.baseline": ("bare Django page, 20 rows", f"/bench/baseline/?decision={decision}",
+                           "session"),
     }
 
 
 def rows(context: Context) -> list[Row]:
     paths = page_paths()
-    decision = int(paths["pages.decision"][1].strip("/").split("/")[-1])
+    decision = int(paths["pages.baseline"][1].split("=")[-1])
+    del paths["pages.baseline"]
     wanted = {key: spec for key, spec in paths.items() if context.wants(key)}
     if not wanted:
         return []

@@ -36,8 +36,22 @@ def has_role(user, role: str) -> bool:
 
 
 def can_view(user, decision: Decision) -> bool:
-    """Read access: a grant on this decision, or the auditor role's grant over all of them."""
-    return user.is_authenticated and (user.has_perm(VIEW) or user.has_perm(VIEW, decision))
+    """Read access: a grant on this decision, or the auditor role's grant over all of them.
+
+    A yes is kept on the user object: the grant to read a decision is never taken back
+    (``revoke`` keeps it), and a page asks three times (the middleware, the page, its buttons),
+    each a query of guardian's."""
+    if not user.is_authenticated:
+        return False
+    readable = getattr(user, "_juece_readable", None)
+    if readable is None:
+        readable = user._juece_readable = set()
+    if decision.pk is not None and decision.pk in readable:
+        return True
+    if user.has_perm(VIEW) or user.has_perm(VIEW, decision):
+        readable.add(decision.pk)
+        return True
+    return False
 
 
 def reads_every_decision(user) -> bool:
@@ -173,7 +187,7 @@ grants_changed = Signal()
 
 
 def forget_cached_permissions(user) -> None:
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_juece_readable"):
         if hasattr(user, attr):
             delattr(user, attr)
     grants_changed.send(sender=Decision, user=user)

@@ -1,6 +1,7 @@
 """What the API reads out: decisions, their open tasks, and their audit events."""
 
 import datetime
+from functools import cached_property
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -131,12 +132,19 @@ class DecisionSerializer(serializers.ModelSerializer):
             "when it is outside the catalogue (then `outside_catalogue_reason` says why) or was "
             "proposed before the catalogue was kept.")}}
 
+    @cached_property
+    def _open_tasks_serializer(self):
+        """One serializer for the open tasks of every decision of a list: a model serializer
+        builds its fields when first used, which cost more than the rows it writes (issue 13:
+        half the time of a page of 50 decisions)."""
+        return TaskSerializer(many=True)
+
     @extend_schema_field(TaskSerializer(many=True))
     def get_open_tasks(self, decision):
         tasks = getattr(decision, "open_stage_tasks", None)
         if tasks is None:
             tasks = selectors.open_stage_tasks(decision)
-        return TaskSerializer(sorted(tasks, key=lambda t: t.pk), many=True).data
+        return self._open_tasks_serializer.to_representation(sorted(tasks, key=lambda t: t.pk))
 
     def get_drafter(self, decision) -> str:
         return decision.drafter.get_username()
