@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decisions.audit import audit_record, event_hash, verify_chain
@@ -110,6 +111,24 @@ def test_a_service_write_appends_exactly_one_linked_event(journey, people):
     assert [e.action for e in new] == ["draft_version_create"]
     assert new[0].sequence == head.sequence + 1 and new[0].prev_hash == head.hash
     assert new[0].actor == people["drafter"] and new[0].decision == journey.decision
+
+
+@pytest.mark.postgres
+def test_a_step_appends_all_its_events_at_its_end_under_one_lock(people):
+    """A step's events wait for its end and go into the chain together: one round trip takes the
+    chain lock and reads the head, one INSERT writes them all, however many the step recorded
+    (the acceptance: grants, the task's moves, the stage). Each event used to cost its own lock,
+    head, insert and savepoint."""
+    submitted = Journey(people).submit()
+    head = AuditEvent.objects.latest("sequence").sequence
+    with CaptureQueriesContext(connection) as queries:
+        submitted.accept()
+    events = AuditEvent.objects.filter(sequence__gt=head).count()
+    locks = [q for q in queries if "pg_advisory_xact_lock" in q["sql"]]
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "decisions_auditevent"')]
+    assert events >= 10
+    assert len(locks) == len(inserts) <= 2  # the office claims the task, then completes it
+    assert all("ORDER BY sequence DESC LIMIT 1" in q["sql"] for q in locks)
 
 
 def test_a_journey_leaves_one_unbroken_chain(journey):
