@@ -39,6 +39,9 @@ Kind = Reminder.Kind
 #: Reminders sent per transaction: the most a worker dying between the mail server's answer
 #: and its commit can leave to be sent a second time.
 DELIVERY_BATCH = 100
+#: Recording more reminders than this at once refreshes the table's statistics at once, as
+#: PostgreSQL advises after a bulk load, rather than waiting for autovacuum to notice.
+ANALYZE_AFTER = 1000
 
 
 def reminder_kind_for(deadline: TaskDeadline, today: datetime.date,
@@ -83,7 +86,11 @@ def reminders_record(*, now: datetime.datetime | None = None) -> int:
             "ON CONFLICT DO NOTHING",
             [today, Kind.DUE_TODAY, today, Kind.OVERDUE, Kind.BEFORE_DUE, today,
              now or timezone.now(), *open_statuses, today, workday, today, *soon])
+        recorded = cursor.rowcount
         _record_recipients(cursor, today, tables)
+    if recorded > ANALYZE_AFTER and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # what the delivery's plans count on (bulk load)
+            cursor.execute(f"ANALYZE {tables['reminder']}")
     return Reminder.objects.filter(day=today).count()
 
 
@@ -178,14 +185,17 @@ def _deliver_batch(mail_connection, now, after_id: int, size: int) -> tuple[int,
     notifications written, in the one transaction. A sweep walks the ids forward, so a failed
     one is tried once per sweep, not again and again until its attempts run out."""
     with transaction.atomic():
-        reminders = list(Reminder.objects
-                         .select_for_update(skip_locked=True, of=("self",))
-                         .filter(id__gt=after_id, delivered_at__isnull=True,
-                                 attempts__lt=settings.JUECE_REMINDER_MAX_ATTEMPTS)
-                         .select_related("deadline__decision", "task")
-                         .order_by("id")[:size])
-        if not reminders:
+        # Lock the batch by the partial index alone (ids in order, no join for the planner to
+        # start from), then read what its messages need.
+        ids = list(Reminder.objects
+                   .select_for_update(skip_locked=True)
+                   .filter(id__gt=after_id, delivered_at__isnull=True,
+                           attempts__lt=settings.JUECE_REMINDER_MAX_ATTEMPTS)
+                   .order_by("id").values_list("id", flat=True)[:size])
+        if not ids:
             return after_id, []
+        reminders = list(Reminder.objects.filter(id__in=ids)
+                         .select_related("deadline__decision", "task").order_by("id"))
         recipients = defaultdict(list)
         for link in (Reminder.recipients.through.objects
                      .filter(reminder__in=reminders, user__is_active=True)
