@@ -4,10 +4,6 @@ started, closed.
 The workflow layer calls these as its engine moves (workflows/signals.py); nothing here asks
 the engine anything. Each call keeps the decision's ``StageTask`` row and appends the audit
 event of that move, so the trail shows who opened, took and finished every step.
-
-Each runs in its caller's transaction without a savepoint of its own (a move that fails fails
-the step that made it, which nothing catches): a completion makes a dozen of these calls, and
-a savepoint is two more round trips to the database each.
 """
 
 from django.db import transaction
@@ -27,7 +23,7 @@ def _event(task: StageTask, action: str, *, acting_user) -> None:
                  stage=task.stage, after=after)
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def task_opened(*, decision: Decision, task_id: int, stage: str, step: str, holder=None,
                 holder_opened_it: bool = False, acting_user) -> StageTask:
     """A step of ``decision``'s procedure opened at ``stage``, numbered ``task_id`` by the
@@ -49,7 +45,7 @@ def _open_task(task_id: int) -> StageTask:
             .select_related("decision", "holder").get(pk=task_id))
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def task_assigned(*, task_id: int, holder, acting_user) -> StageTask:
     """The step was taken by ``holder`` (from the queue, or named by the flow), or released back
     to the queue (``holder`` None)."""
@@ -65,7 +61,7 @@ def task_assigned(*, task_id: int, holder, acting_user) -> StageTask:
     return task
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def task_started(*, task_id: int, acting_user) -> StageTask:
     """Its holder began the step's work."""
     task = _open_task(task_id)
@@ -77,7 +73,7 @@ def task_started(*, task_id: int, acting_user) -> StageTask:
     return task
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def task_closed(*, task_id: int, cancelled: bool = False, acting_user) -> StageTask:
     """The step is done (or cancelled by the workflow): it leaves its holder's hands and the
     queue. The decision's stage and deadlines follow in ``decision_sync_stage``."""

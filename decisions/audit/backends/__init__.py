@@ -9,7 +9,9 @@ takes its events with it (no event without its change). The settings name these 
 place of Django's own (config/settings/base.py).
 
 Under a test case's own transaction, which never commits, the outermost block of the code under
-test stands for the transaction: its events are appended when that block ends.
+test stands for the transaction: its events are appended when that block ends (the end of a
+block opened with ``savepoint=False`` is not seen by the connection: its events wait for the
+next block's end, or a read of the events).
 """
 
 from django.db import DatabaseError
