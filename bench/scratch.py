@@ -35,15 +35,22 @@ def _admin(database_url: str):
 
 
 def _migrated_template(database_url: str, say) -> None:
-    """The template: created and migrated once, kept while its migrations are the checkout's."""
-    with _admin(database_url) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                               [TEMPLATE]).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
-    say(f"migrating {TEMPLATE} (once)")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True,
-                   env=worker_env(url_of(database_url, TEMPLATE)))
+    """The template: created and migrated once, brought up to the checkout's migrations on
+    each use, made afresh when it cannot be (a checkout whose migrations went another way)."""
+    for attempt in range(2):
+        with _admin(database_url) as admin:
+            if attempt:
+                admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                   [TEMPLATE]).fetchone()
+            if not exists:
+                admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
+        say(f"migrating {TEMPLATE}")
+        done = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT,
+                              env=worker_env(url_of(database_url, TEMPLATE)))
+        if done.returncode == 0:
+            return
+    raise RuntimeError(f"could not migrate {TEMPLATE}")
 
 
 @contextlib.contextmanager
