@@ -437,7 +437,7 @@ def stage_tasks_by_id(task_ids) -> dict[int, StageTask]:
 
 def stage_tasks_visible_to(user) -> QuerySet[StageTask]:
     """The stage tasks of the decisions ``user`` may see."""
-    return (StageTask.objects.filter(permissions.readable_by(user, "decision_id"))
+    return (StageTask.objects.filter(permissions.readable_by(user, "decision_id", per_row=True))
             .select_related("holder", "deadline", "decision"))
 
 
