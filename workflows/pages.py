@@ -15,6 +15,7 @@ from viewflow.utils import viewprop
 from viewflow.workflow.flow.views import actions as flow_actions
 from viewflow.workflow.flow.views import dashboard as flow_dashboard
 from viewflow.workflow.flow.views import list as flow_lists
+from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.flow.views.chart import FlowChartView
 
 from decisions import permissions, selectors, services
@@ -32,6 +33,9 @@ from .flows import DecisionFlow
 from .links import step_title, task_path
 from .models import DecisionProcess
 from .task_filters import CompletedTaskFilter, TaskFilter
+
+#: The session key viewflow keeps a task list's address under (its StoreRequestPathMixin).
+PIN_KEY = "vf-pin-location"
 
 
 class DecisionPageMixin:
@@ -258,7 +262,20 @@ class AttachmentDownloadView(DecisionPageMixin, generic.View):
         return response
 
 
-class TaskColumnsMixin:
+class PinnedPathMixin:
+    """viewflow's task lists keep their address in the session (``vf-pin-location``: where a
+    finished task leads back to) on every request, so every look at the inbox wrote the
+    session, an UPDATE and a commit. Written here only when it changed (issue 13)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(PIN_KEY) == request.get_full_path():
+            return super(flow_mixins.StoreRequestPathMixin, self).dispatch(request, *args,
+                                                                           **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TaskColumnsMixin(PinnedPathMixin):
     """Columns a task row shows: the task, its decision and its stage."""
 
     def task_title(self, task):
@@ -346,7 +363,7 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
                 .select_related("owner").order_by("-created"))
 
 
-class TaskListView(flow_dashboard.DashboardTaskListView):
+class TaskListView(PinnedPathMixin, flow_dashboard.DashboardTaskListView):
     """viewflow's list of every task of the flow, cut to the decisions the user may read."""
 
     @viewprop
