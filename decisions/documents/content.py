@@ -67,7 +67,7 @@ def meeting_record(decision: Decision, meeting: Meeting) -> dict:
     review = meeting.review
     number = getattr(review, "document_number", None) if review else None
     absences = list(meeting.absences.all())
-    attendees = [display_name(u) for u in meeting.attendees.all()]
+    attendees = [display_name(u) for u in meeting.attendees.order_by("pk")]  # a fixed order
     return {
         **organ_names(), **_decision(decision),
         "date": chinese_date(meeting.meeting_date),

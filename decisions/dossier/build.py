@@ -204,7 +204,7 @@ def decision_record(decision: Decision) -> dict:
             {"draft_version": number.get(m.draft_version_id), "review": m.review_id,
              "review_outcome": m.review_outcome, "meeting_date": m.meeting_date,
              "kind": m.kind, "kind_label": m.get_kind_display(), "head": _person(m.head),
-             "attendees": [_person(a) for a in m.attendees.all()],
+             "attendees": [_person(a) for a in m.attendees.order_by("pk")],
              "risk_acknowledged": m.risk_acknowledged,
              "absent": [{"member": _person(a.member), "reason": a.reason}
                         for a in m.absences.all()],
