@@ -130,7 +130,8 @@ def seal_refusal_tallies(*, batch: int = 500) -> int:
                     action="access_refusals_counted", actor=None,
                     decision=first.decision, task=first.task_id, ip=first.ip,
                     after={"sequence": first.sequence, "count": tally.count,
-                           "minute": tally.minute.isoformat(), **_asked(first.after)})
+                           "minute": tally.minute.isoformat(), **_asked(first.after)},
+                    at_once=True)
                 tally.save(update_fields=["sealed_by"])
         sealed += len(tallies)
         if len(tallies) < batch:
