@@ -2,7 +2,10 @@
 
 Every write names its actor and appends its event in the same transaction. Each event stores
 the SHA-256 of its canonical content, which includes the previous event's hash; appends are
-serialised by a chain lock, so concurrent writers never fork the chain or leave a gap.
+serialised by a chain lock, so concurrent writers never fork the chain or leave a gap. A
+transaction's events are appended when it commits: an event's time is when it was recorded,
+its place in the chain when its transaction committed, so the times of two steps committing
+side by side may stand a moment out of order along the chain.
 """
 
 import datetime
