@@ -11,13 +11,18 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Task
 from viewflow.workflow.nodes import View
 
+from decisions.rulebook import Stage
+
 from .flows import DecisionFlow
 
 
 def step_choices() -> list[tuple[str, str]]:
-    """Each step a person does, in the flow's order, named as the pages name it."""
-    return [(get_task_ref(node), node.task_title)
-            for node in DecisionFlow.instance.nodes() if isinstance(node, View)]
+    """Each step a person does, in the statute's order of its stage, named as the pages name
+    it."""
+    order = {stage: rank for rank, stage in enumerate(Stage)}
+    steps = [node for node in DecisionFlow.instance.nodes() if isinstance(node, View)]
+    steps.sort(key=lambda node: (order.get(getattr(node, "stage", None), len(order)), node.name))
+    return [(get_task_ref(node), node.task_title) for node in steps]
 
 
 class TaskFilter(FilterSet):
