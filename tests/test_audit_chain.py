@@ -353,3 +353,42 @@ def test_verification_streams_in_bounded_memory(db):
         tracemalloc.stop()
     assert report.ok and report.events == 20_000
     assert peak < 5 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("depth", [1, 2])
+def test_events_appended_inside_a_savepoint_rolled_back_wait_for_their_own_commit(depth):
+    """Events of a transaction are appended when its events are read; if that happened inside a
+    savepoint later rolled back, the append is undone with it, and the events recorded before
+    the savepoint still reach the chain with their transaction (no change without its event)."""
+    with transaction.atomic():
+        audit_record(action="login", actor=None, after={"n": 1})
+        with transaction.atomic():  # an outer savepoint the append empties too
+            audit_record(action="login", actor=None, after={"n": 2})
+            try:
+                with transaction.atomic():
+                    if depth == 2:
+                        audit_record(action="login", actor=None, after={"n": "lost"})
+                    assert AuditEvent.objects.count() == 2 + (depth == 2)  # appended here
+                    raise IntegrityError("a caught failure")
+            except IntegrityError:
+                pass
+            audit_record(action="login", actor=None, after={"n": 3})
+    assert [e.after["n"] for e in AuditEvent.objects.order_by("sequence")] == [1, 2, 3]
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_outer_savepoint_rolled_back_after_such_an_append_keeps_only_the_events_before_it():
+    with transaction.atomic():
+        audit_record(action="login", actor=None, after={"n": 1})
+        try:
+            with transaction.atomic():
+                audit_record(action="login", actor=None, after={"n": "lost"})
+                with transaction.atomic():
+                    assert AuditEvent.objects.count() == 2
+                raise IntegrityError("a caught failure")
+        except IntegrityError:
+            pass
+    assert [e.after["n"] for e in AuditEvent.objects.order_by("sequence")] == [1]
+    assert verify_chain().ok

@@ -151,6 +151,10 @@ def append_pending(connection) -> None:
     """Append the transaction's pending events to the chain, in the order they were recorded,
     under the chain lock (held to the end of the transaction)."""
     events, connection.audit_pending = connection.audit_pending, []
+    connection.audit_flushes += 1
+    for sid, mark in connection.audit_marks.items():
+        if mark:  # events recorded before this savepoint, now appended inside it
+            connection.audit_requeue[sid] = (connection.audit_flushes, events[:mark])
     connection.audit_marks = dict.fromkeys(connection.audit_marks, 0)
     _append(connection, events)
 

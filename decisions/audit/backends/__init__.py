@@ -27,6 +27,11 @@ class ChainedAuditMixin:
         self.audit_pending: list = []
         #: How many pending events there were when each open savepoint was taken.
         self.audit_marks: dict[str, int] = {}
+        #: For an open savepoint inside which events recorded before it were appended: which
+        #: append, and those events. Rolling the savepoint back undoes the append's INSERT, and
+        #: these events, which belong to the enclosing transaction, wait again.
+        self.audit_requeue: dict[str, tuple[int, list]] = {}
+        self.audit_flushes = 0
 
     def audit_append_pending(self) -> None:
         if not self.audit_pending:
@@ -60,6 +65,7 @@ class ChainedAuditMixin:
         if self.audit_pending and self.audit_block_ends_transaction():
             self.audit_append_pending()
         self.audit_marks.pop(sid, None)
+        self.audit_requeue.pop(sid, None)
         super().savepoint_commit(sid)
 
     def _savepoint(self, sid):
@@ -71,7 +77,25 @@ class ChainedAuditMixin:
         mark = self.audit_marks.pop(sid, None)
         if mark is not None:
             del self.audit_pending[mark:]
+        flushed = self.audit_requeue.pop(sid, None)
+        if flushed is not None:
+            self._audit_requeue(*flushed)
+
+    def _audit_requeue(self, flush: int, events: list) -> None:
+        """The append ``flush`` was rolled back with a savepoint: the events recorded before
+        that savepoint wait again, as they were before the append, and so do the marks of the
+        savepoints around it that the append had emptied."""
+        for event in events:
+            event.pk = event.sequence = None
+            event.prev_hash = event.hash = ""
+            event._state.adding, event._state.db = True, None
+        self.audit_pending[:0] = events
+        for outer, (outer_flush, before) in list(self.audit_requeue.items()):
+            if outer_flush == flush:
+                self.audit_marks[outer] = len(before)
+                del self.audit_requeue[outer]
 
     def _audit_forget(self) -> None:
         self.audit_pending = []
         self.audit_marks = {}
+        self.audit_requeue = {}
