@@ -245,8 +245,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # axes logs every login at INFO; its warnings (failures, lockouts) are enough.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # axes logs every login at INFO; its warnings (failures, lockouts) are enough. fontTools
+    # logs each step of cutting a PDF's fonts at INFO (decisions/documents/fonts.py).
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Audit trail: trust X-Forwarded-For only behind a proxy that sets it.
