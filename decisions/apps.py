@@ -9,7 +9,11 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Major administrative decisions")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (the rulebook check; audit signal handlers)
+        from . import (  # noqa: F401  (the rulebook check; audit signal handlers; readers' generation)
+            checks,
+            readable_counts,
+            signals,
+        )
         from .roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="juece_ensure_roles")

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
-from decisions import commands, permissions, selectors, services
+from decisions import commands, permissions, readable_counts, selectors, services
 from decisions.audit import acting_as
 from decisions.errors import StatutoryGateError
 from decisions.rulebook import Stage
@@ -33,6 +33,7 @@ from .authentication import TokenAuthentication
 from .bodies import BODIES, DeadlineBody, OpinionAdoptionBody, ProposalBody, WithdrawalBody
 from .completion import perform
 from .filters import DecisionFilter
+from .pagination import KnownCountPagination
 from .serializers import (
     ChainReportSerializer,
     DecisionSerializer,
@@ -186,18 +187,32 @@ class DecisionListView(generics.ListCreateAPIView):
     """The decisions the user may see, newest first; a drafter proposes a new one."""
 
     serializer_class = DecisionSerializer
+    pagination_class = KnownCountPagination
 
     def get_queryset(self):
         decisions = decisions_readable(self.request.user)
         params = DecisionFilter(data=self.request.query_params)
         params.is_valid(raise_exception=True)
+        self.filtered = False
         if params.validated_data.get("stage"):
             decisions = decisions.filter(stage=params.validated_data["stage"])
+            self.filtered = True
         overdue = params.validated_data.get("overdue")
         if overdue is not None:
             keep = selectors.decisions_overdue if overdue else selectors.decisions_not_overdue
             decisions = keep(decisions, timezone.localdate())
+            self.filtered = True
         return decisions
+
+    def known_count(self, decisions) -> int | None:
+        """The whole list's count, kept per reader until what he may read changes; a filtered
+        list (by stage, by lateness: both move without a grant) is counted each time."""
+        if self.filtered:
+            return None
+        user = self.request.user
+        return readable_counts.readable_count(
+            user, reads_all=user.is_superuser or permissions.reads_every_decision(user),
+            count=decisions.count)
 
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("decisions.add_decision"):
