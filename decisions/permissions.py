@@ -136,10 +136,11 @@ def require_withdraw(user, decision: Decision) -> None:
                              "this decision."))
 
 
-def decisions_visible_to(user):
+def decisions_visible_to(user, *, per_row: bool = False):
     """Decisions ``user`` may read: his object grants or his groups', or every one for a
-    superuser and the auditor role's global grant (as guardian's ``get_objects_for_user``)."""
-    return Decision.objects.filter(readable_by(user))
+    superuser and the auditor role's global grant (as guardian's ``get_objects_for_user``).
+    ``per_row``: for a page read off an index, not for a count (``readable_by``)."""
+    return Decision.objects.filter(readable_by(user, per_row=per_row))
 
 
 def readable_by(user, decision_key: str = "pk", *, per_row: bool = False) -> Q:
@@ -152,7 +153,8 @@ def readable_by(user, decision_key: str = "pk", *, per_row: bool = False) -> Q:
     object) index only. It may still hash every grant of the reader once, the cheaper way to
     count all he may read; ``per_row`` asks it to probe the index for each row instead (one
     ``EXISTS`` over the union of his and his groups' grants, which PostgreSQL does not turn into
-    a hash), for lists of a few rows picked otherwise, such as his open tasks
+    a hash), for lists of a few rows picked otherwise, such as his open tasks, or for a page
+    of the decision list read off its date index, which stops at the page's end
     (docs/performance.md)."""
     if not user.is_authenticated:
         return Q(pk__in=[])

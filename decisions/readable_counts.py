@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from . import permissions
 from .models import Decision
 
 SEQUENCE = "decisions_readers_generation"
@@ -44,14 +45,14 @@ def generation() -> int | None:
         return cursor.fetchone()[0]
 
 
-def readable_count(user, *, reads_all: bool, count: Callable[[], int]) -> int:
+def readable_count(user, count: Callable[[], int]) -> int:
     """The number of decisions ``user`` may read, as ``count()`` gives it, from the cache while
-    the generation has not moved (and counted afresh inside a transaction that moved it).
-    ``reads_all``: he reads every decision (a superuser, a global grant), which is another count
-    than that of his grants."""
+    the generation has not moved (and counted afresh inside a transaction that moved it). One
+    who reads every decision (a superuser, a global grant) has another count than his grants'."""
     now = generation()
     if now is None or _move_pending():
         return count()
+    reads_all = user.is_superuser or permissions.reads_every_decision(user)
     key = f"juece:readable-count:{user.pk}:{int(reads_all)}:{now}"
     known = cache.get(key)
     if known is None:

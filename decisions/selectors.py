@@ -46,9 +46,10 @@ from .rulebook import (
 from .stage_tasks.open import all_open_tasks, open_deadlines, open_tasks
 
 
-def decisions_for_user(user) -> QuerySet[Decision]:
-    """The decisions ``user`` may read, with what a list row shows."""
-    return (permissions.decisions_visible_to(user)
+def decisions_for_user(user, *, per_row: bool = False) -> QuerySet[Decision]:
+    """The decisions ``user`` may read, with what a list row shows, newest first. ``per_row``
+    for a page of them (``permissions.readable_by``)."""
+    return (permissions.decisions_visible_to(user, per_row=per_row)
             .select_related("current_version", "drafter", "counsel",
                             "participation_skip_confirmed_by")
             .order_by("-created_at", "-id"))
@@ -404,10 +405,10 @@ def attachments(decision: Decision) -> QuerySet[DraftAttachment]:
     return DraftAttachment.objects.filter(version__decision=decision).select_related("version")
 
 
-def decisions_with_open_tasks(user) -> QuerySet[Decision]:
+def decisions_with_open_tasks(user, *, per_row: bool = False) -> QuerySet[Decision]:
     """The decisions ``user`` may read, each with its open stage tasks (``open_stage_tasks``,
     with holder and deadline) and its expert opinions, as the API lists them."""
-    return decisions_for_user(user).prefetch_related(
+    return decisions_for_user(user, per_row=per_row).prefetch_related(
         Prefetch("tasks", queryset=all_open_tasks()
                  .select_related("holder", "deadline"), to_attr="open_stage_tasks"),
         Prefetch("expert_opinions", queryset=ExpertOpinion.objects.select_related("expert")))

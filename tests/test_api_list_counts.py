@@ -4,6 +4,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import remove_perm
 from rest_framework.test import APIClient
@@ -61,7 +62,8 @@ def test_an_open_transaction_counts_its_own_changes(api, django_user_model):
     assert _listed(api, "drafter2") == (0, True)
     assert _listed(api, "drafter2") == (0, False)
     with transaction.atomic():
-        permissions.grant(Decision.objects.get(), django_user_model.objects.get(username="drafter2"),
+        permissions.grant(Decision.objects.get(),
+                          django_user_model.objects.get(username="drafter2"),
                           acting_user=django_user_model.objects.get(username="office"))
         assert _listed(api, "drafter2") == (1, True)
     assert _listed(api, "drafter2") == (1, True)
@@ -73,3 +75,54 @@ def test_filtered_lists_are_counted_each_time(api):
         assert _listed(api, "drafter", stage="initiation") == (1, True)
         assert _listed(api, "drafter", overdue="false") == (1, True)
 
+
+
+def test_open_tasks_are_paged_from_the_inbox_and_the_queue_merged(api, monkeypatch):
+    """The office's own tasks (claimed) and those of its queue, oldest first, across pages; the
+    page is picked by key (a bounded read of each list), never from the union of both."""
+    from rest_framework.pagination import PageNumberPagination
+
+    pks = [api.propose(title=f"决策{n}")["id"] for n in range(5)]
+    for pk in pks:
+        api.submit(pk)
+    queued = sorted(t["id"] for t in api.get("office", "/api/v1/tasks/").json()["results"])
+    for number in queued[1::2]:  # claim every second one: it moves to the office's inbox
+        assert api.post("office", f"/api/v1/tasks/{number}/claim/").status_code == 200
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    seen, url = [], "/api/v1/tasks/"
+    with CaptureQueriesContext(connection) as queries:
+        while url:
+            page = api["office"].get(url).json()
+            assert page["count"] == 5
+            seen += [(t["id"], t["status"]) for t in page["results"]]
+            url = page["next"]
+    assert [number for number, _status in seen] == queued
+    assert [status for _number, status in seen] == ["new", "assigned"] * 2 + ["new"]
+    picks = [q["sql"] for q in queries.captured_queries
+             if 'FROM "viewflow_task"' in q["sql"] and "COUNT(*)" not in q["sql"]
+             and q["sql"].startswith('SELECT "viewflow_task"."id"')]
+    assert picks and all("LIMIT" in sql and "UNION" not in sql for sql in picks)
+    assert api.get("office", "/api/v1/tasks/", stage="legal_review").json()["count"] == 0
+    assert api.get("office", "/api/v1/tasks/", stage="acceptance").json()["count"] == 5
+
+
+def test_the_decision_list_page_counts_once_per_change(api, django_user_model):
+    """The browser's decision list keeps the same count as the API's."""
+    api.propose(title="第一件")
+    client = Client()
+    client.force_login(django_user_model.objects.get(username="drafter"))
+
+    def listed() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/decision/").status_code == 200
+        return any(q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "decisions_decision"')
+                   for q in queries.captured_queries)
+
+    assert listed() is True
+    assert listed() is False
+    api.propose(title="第二件")
+    assert listed() is True
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/decision/?stage=initiation")
+    assert any(q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "decisions_decision"')
+               for q in queries.captured_queries)

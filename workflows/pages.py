@@ -18,7 +18,7 @@ from viewflow.workflow.flow.views import list as flow_lists
 from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.flow.views.chart import FlowChartView
 
-from decisions import permissions, selectors, services
+from decisions import permissions, readable_counts, selectors, services
 from decisions.calendar.working import WorkingCalendar
 from decisions.errors import StatutoryGateError
 from decisions.people import display_name
@@ -67,11 +67,21 @@ class DecisionListView(generic.ListView):
     viewset = None
 
     def get_queryset(self):
-        queryset = selectors.decisions_for_user(self.request.user)
+        return self._filtered(selectors.decisions_for_user(self.request.user, per_row=True))
+
+    def _filtered(self, decisions):
         stage = self.request.GET.get("stage")
-        if stage in Stage.values:
-            queryset = queryset.filter(stage=stage)
-        return queryset
+        return decisions.filter(stage=stage) if stage in Stage.values else decisions
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """A page probes the reader's grants row by row down the date index; the count is over
+        his grants at once, and kept while they do not change (decisions/readable_counts.py)."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        user = self.request.user
+        count = self._filtered(permissions.decisions_visible_to(user)).count
+        paginator.count = (count() if self.request.GET.get("stage") in Stage.values
+                           else readable_counts.readable_count(user, count))
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

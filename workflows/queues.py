@@ -12,6 +12,8 @@ hashes every grant of the user and his groups, and the queue's cost grows with e
 ever granted (docs/performance.md).
 """
 
+import heapq
+
 from django.contrib.auth.models import Permission
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -80,6 +82,34 @@ def tasks_queue(user):
             .filter(_granted(UserObjectPermission, Q(user=user), ids)
                     | _granted(GroupObjectPermission, Q(group__in=groups), ids))
             .exclude(_named_elsewhere(user)))
+
+
+class OpenTasks:
+    """The numbers of ``user``'s open tasks, his inbox and the queue of his stages (at
+    ``stage``), oldest first, as a sequence a paginator slices: its count is the two lists'
+    counts, and a slice reads each list by its key only up to the slice's end, so a page never
+    builds, joins and sorts the whole union (docs/performance.md). The two never overlap: a task
+    is queued while new, in an inbox once assigned."""
+
+    def __init__(self, user, stage: str | None = None):
+        self.lists = [tasks_inbox(user), tasks_queue(user)]
+        if stage:
+            nodes = [node for node in DecisionFlow.instance.nodes()
+                     if getattr(node, "stage", None) == stage]
+            self.lists = [tasks.filter(flow_task__in=nodes) for tasks in self.lists]
+
+    def count(self) -> int:
+        return sum(tasks.count() for tasks in self.lists)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[int]:
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("OpenTasks is read a bounded slice at a time")
+        heads = [list(tasks.order_by("id").values_list("id", flat=True)[:index.stop])
+                 for tasks in self.lists]
+        return list(heapq.merge(*heads))[index]
 
 
 def tasks_archive(user):

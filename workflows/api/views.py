@@ -26,7 +26,7 @@ from workflows import actions
 from workflows.accounts import two_factor
 from workflows.accounts.credentials import credentials_end
 from workflows.accounts.lockout import lockout_response
-from workflows.queues import tasks_inbox, tasks_of_flow, tasks_queue
+from workflows.queues import OpenTasks, tasks_of_flow
 
 from . import schema
 from .authentication import TokenAuthentication
@@ -49,7 +49,8 @@ MAX_ID = 2**63 - 1
 
 
 def decisions_readable(user):
-    return selectors.decisions_with_open_tasks(user)
+    """The decisions ``user`` may read, probed row by row: for a page or for one by its key."""
+    return selectors.decisions_with_open_tasks(user, per_row=True)
 
 
 def _checked_id(pk) -> int:
@@ -190,7 +191,9 @@ class DecisionListView(generics.ListCreateAPIView):
     pagination_class = KnownCountPagination
 
     def get_queryset(self):
-        decisions = decisions_readable(self.request.user)
+        return self._filtered(decisions_readable(self.request.user))
+
+    def _filtered(self, decisions):
         params = DecisionFilter(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         self.filtered = False
@@ -204,15 +207,13 @@ class DecisionListView(generics.ListCreateAPIView):
             self.filtered = True
         return decisions
 
-    def known_count(self, decisions) -> int | None:
+    def known_count(self, _page_queryset) -> int:
         """The whole list's count, kept per reader until what he may read changes; a filtered
-        list (by stage, by lateness: both move without a grant) is counted each time."""
-        if self.filtered:
-            return None
+        list (by stage, by lateness: both move without a grant) is counted each time. Counted
+        over the reader's grants at once, not probed row by row as the page is."""
         user = self.request.user
-        return readable_counts.readable_count(
-            user, reads_all=user.is_superuser or permissions.reads_every_decision(user),
-            count=decisions.count)
+        count = self._filtered(permissions.decisions_visible_to(user)).count
+        return count() if self.filtered else readable_counts.readable_count(user, count)
 
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("decisions.add_decision"):
@@ -260,23 +261,24 @@ class DecisionEventsView(Lookups, generics.ListAPIView):
 @extend_schema(parameters=[OpenApiParameter("stage", str, enum=Stage.values)],
                responses={200: TaskSerializer(many=True), **schema.errors(400, 401, 404)})
 class TaskListView(generics.ListAPIView):
-    """The open tasks the user may act on: his own, and the unclaimed ones of his stages."""
+    """The open tasks the user may act on: his own, and the unclaimed ones of his stages.
+
+    Both are his by a grant that comes with the read grant (``permissions.grant``), as in his
+    inbox and queue pages. The page's task numbers are picked first, by the lists' keys
+    (``OpenTasks``), then only those rows are read: the cost is a page's, not the county's open
+    work's (docs/performance.md)."""
 
     serializer_class = TaskSerializer
+    pagination_class = KnownCountPagination
 
-    def get_queryset(self):
-        user = self.request.user
-        # One set of task numbers, not an OR of two: PostgreSQL then reads the few open tasks
-        # by their key instead of testing every stage task ever opened (docs/performance.md).
-        mine = tasks_inbox(user).values("pk").union(tasks_queue(user).values("pk"))
-        tasks = (selectors.stage_tasks_visible_to(user).filter(pk__in=mine).order_by("id"))
-        params = DecisionFilter(data=self.request.query_params)
+    def list(self, request, *args, **kwargs):
+        params = DecisionFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
         stage = params.validated_data.get("stage")
-        if stage:
-            tasks = tasks.filter(stage=stage)
-        return tasks
-
+        numbers = self.paginate_queryset(OpenTasks(request.user, stage))
+        tasks = selectors.stage_tasks_by_id(numbers)
+        return self.get_paginated_response(
+            self.get_serializer([tasks[n] for n in numbers if n in tasks], many=True).data)
 
 class TaskDetailView(Lookups, APIView):
     @extend_schema(parameters=[schema.ID], responses={200: TaskSerializer,
