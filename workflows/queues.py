@@ -12,10 +12,14 @@ hashes every grant of the user and his groups, and the queue's cost grows with e
 ever granted (docs/performance.md).
 """
 
+import functools
 import heapq
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.signals import post_migrate
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -26,10 +30,33 @@ from decisions.rulebook import STAGE_PERMISSIONS, VIEW_PERMISSION
 
 from .flows import DecisionFlow
 
+#: What this process has read or built once per database: the stage permissions' ids (migrate
+#: makes them; a server is restarted after it) and the SQL of the menu's counts.
+_built: dict[tuple, object] = {}
+
+
+def _forget_built(**kwargs) -> None:
+    """A migrate (or a test's flush) may number the permissions anew."""
+    _built.clear()
+
+
+post_migrate.connect(_forget_built, dispatch_uid="workflows.queues.forget_built")
+
+
+def _once(name, build):
+    key = (connection.alias, connection.settings_dict["NAME"], name)
+    if key not in _built:
+        _built[key] = build()
+    return _built[key]
+
 
 def _task_permission_ids() -> dict[str, int]:
-    """``app_label.codename`` -> id of each stage permission of a decision (one small query):
-    the permissions a task can ask for, never the permission to read."""
+    """``app_label.codename`` -> id of each stage permission of a decision (one small query,
+    once per process): the permissions a task can ask for, never the permission to read."""
+    return _once("permission ids", _read_task_permission_ids)
+
+
+def _read_task_permission_ids() -> dict[str, int]:
     rows = Permission.objects.filter(content_type__app_label=Decision._meta.app_label,
                                      content_type__model=Decision._meta.model_name,
                                      codename__in=[c for c, _label in STAGE_PERMISSIONS
@@ -61,15 +88,20 @@ def tasks_inbox(user):
     return tasks_of_flow().filter(owner=user, status=STATUS.ASSIGNED)
 
 
+@functools.cache
+def _named_steps() -> tuple[tuple[object, str], ...]:
+    """Each step named for one person of the decision, and the decision's field naming him."""
+    return tuple((node, node.named) for node in DecisionFlow.instance.nodes()
+                 if getattr(node, "named", None))
+
+
 def _named_elsewhere(user) -> Q:
     """The steps named for one person of the decision (``StageView.named``) that are not his."""
     others = Q(pk__in=[])
-    for node in DecisionFlow.instance.nodes():
-        field = getattr(node, "named", None)
-        if field:
-            his = Decision.objects.filter(process_id=OuterRef("process_id"),
-                                          **{f"{field}_id": user.pk})
-            others |= Q(flow_task=node) & ~Exists(his)
+    for node, field in _named_steps():
+        his = Decision.objects.filter(process_id=OuterRef("process_id"),
+                                      **{f"{field}_id": user.pk})
+        others |= Q(flow_task=node) & ~Exists(his)
     return others
 
 
@@ -82,6 +114,36 @@ def tasks_queue(user):
             .filter(_granted(UserObjectPermission, Q(user=user), ids)
                     | _granted(GroupObjectPermission, Q(group__in=groups), ids))
             .exclude(_named_elsewhere(user)))
+
+
+#: A user number no account has: a count's SQL is written by the ORM once, for him, and then
+#: run for each user with the user's number in its place.
+_NOBODY = -1_987_654_321
+
+
+def _count_sql(tasks) -> tuple[str, list]:
+    """The SQL and parameters of ``tasks(nobody).count()``, exactly as the ORM writes them."""
+    queryset, written = tasks(get_user_model()(pk=_NOBODY)), []
+
+    def keep(execute, sql, params, many, context):
+        written.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        queryset.count()
+    (sql, params), = written
+    return sql, params
+
+
+def count_of(tasks, user) -> int:
+    """``tasks(user).count()`` for a list that depends on its user through his number only
+    (``tasks_inbox``, ``tasks_queue``): the same query, without building it on every page.
+    Building the queue's EXISTS, CASE and subqueries cost the ORM more than the menu's whole
+    template (docs/performance.md)."""
+    sql, params = _once(("count", tasks), lambda: _count_sql(tasks))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if param == _NOBODY else param for param in params])
+        return cursor.fetchone()[0]
 
 
 class OpenTasks:

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.urls import path
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
@@ -8,6 +10,17 @@ from decisions.catalogue.services import may_manage_catalogue
 from . import annual_report, audit_pages, documents, dossier, notifications, pages, queues
 from .catalogue_pages import CatalogueViewsetMixin
 from .dashboard import FiguresViewsetMixin
+
+
+class MenuCount:
+    """``{{ user_queue.count }}``: the number of a user's tasks, counted when the menu shows it."""
+
+    def __init__(self, tasks, user):
+        self.tasks, self.user = tasks, user
+
+    @cached_property
+    def count(self) -> int:
+        return queues.count_of(self.tasks, self.user)
 
 
 class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppViewset):
@@ -45,8 +58,8 @@ class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppView
 
     def get_context_data(self, request):
         """The menu's counters, from the same task lists the pages show, and the auditor's link."""
-        return {"user_inbox": queues.tasks_inbox(request.user),
-                "user_queue": queues.tasks_queue(request.user),
+        return {"user_inbox": MenuCount(queues.tasks_inbox, request.user),
+                "user_queue": MenuCount(queues.tasks_queue, request.user),
                 "may_search_audit_trail": permissions.can_search_audit_trail(request.user),
                 "may_manage_catalogue": may_manage_catalogue(request.user)}
 
