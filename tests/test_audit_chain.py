@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decisions.audit import audit_record, event_hash, verify_chain
+from decisions.audit import audit_record, chain_rows, event_hash, verify_chain, verify_events
 from decisions.audit.digest import NOTICE, DigestFormatError, HeadDigest
 from decisions.models import GENESIS_HASH, AuditEvent
 from decisions.records.drafts import draft_version_create
@@ -222,6 +222,95 @@ def test_an_altered_event_with_its_own_hash_recomputed_breaks_the_next_link(jour
         audit_verify()
 
 
+# The fast check gives the verdict of the canonical encoder
+
+#: Values orjson writes, or reads, otherwise than the canonical encoder and the ORM do.
+AWKWARD = {"small": 1e-7, "tiny": -2.5e-9, "wide": 2**70, "narrow": -(2**64) - 1,
+           "separators": "\u2028\u2029", "controls": "\x01\x1f\x7f\t\n",
+           "\U0001f600": "an astral-plane key", "\uffff": "after the astral one in UTF-16 only",
+           "nested": [{"b": 0.1, "a": 1e-5}, {"ü": "ÿ"}]}
+
+
+def both_verdicts():
+    """The report of the streamed check (PostgreSQL) and of the ORM's light rows."""
+    return verify_chain(), verify_events(chain_rows())
+
+
+def test_events_the_two_encoders_write_differently_still_verify(journey):
+    audit_record(action="login", actor=None, ip="127.0.0.1", before=AWKWARD,
+                 after={"values": AWKWARD, "n": 1})
+    head = AuditEvent.objects.latest("sequence")
+    streamed, light = both_verdicts()
+    assert streamed == light
+    assert streamed.ok and streamed.head_sequence == head.sequence
+
+
+def test_an_altered_awkward_event_is_still_named(journey):
+    audit_record(action="login", actor=None, after={"values": AWKWARD})
+    target = AuditEvent.objects.latest("sequence")
+    with forging() as cursor:
+        cursor.execute('UPDATE decisions_auditevent SET "after" = %s WHERE id = %s',
+                       [json_param({"values": {**AWKWARD, "small": 2e-7}}), target.pk])
+    streamed, light = both_verdicts()
+    assert streamed == light
+    assert (streamed.problem, streamed.first_bad, streamed.first_bad_sequence) == (
+        "hash", target.pk, target.sequence)
+
+
+@pytest.mark.postgres
+def test_a_number_orjson_reads_otherwise_than_the_orm_is_judged_as_the_orm_reads_it(journey):
+    """orjson reads an integer beyond 64 bits as a float, whose sorted bytes can be those of an
+    event hashed over that float; the ORM reads an integer, so the event is altered."""
+    target = event(4)
+    forged = AuditEvent(**{f.attname: getattr(target, f.attname)
+                           for f in AuditEvent._meta.concrete_fields})
+    forged.after = {"n": float(2**64)}
+    forged.hash = event_hash(forged)
+    with forging() as cursor:
+        cursor.execute('UPDATE decisions_auditevent SET "after" = %s::jsonb, hash = %s '
+                       "WHERE id = %s", ['{"n": 18446744073709551616}', forged.hash, target.pk])
+    streamed, light = both_verdicts()
+    assert streamed == light
+    assert (streamed.problem, streamed.first_bad_sequence) == ("hash", 4)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("change", [
+    # the same day and time, BC:
+    "occurred_at = occurred_at - make_interval(years => 2 * extract(year FROM occurred_at)::int"
+    " - 1)",
+    "ip = '127.0.0.1/24'",  # the same host, with a netmask
+    "actor_name = actor_name || ' '",
+])
+def test_alterations_the_streamed_text_could_hide_are_named(people, change):
+    audit_record(action="login", actor=people["auditor"], ip="127.0.0.1", after={"n": 1})
+    audit_record(action="login", actor=people["auditor"], ip="127.0.0.1", after={"n": 2})
+    target = AuditEvent.objects.get(sequence=1)
+    with forging() as cursor:
+        cursor.execute(f"UPDATE decisions_auditevent SET {change} WHERE id = %s", [target.pk])
+    report = verify_chain()
+    assert (report.ok, report.problem, report.first_bad_sequence) == (False, "hash", 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("tamper", [
+    "UPDATE decisions_auditevent SET action = 'forged' WHERE sequence = 20",
+    "DELETE FROM decisions_auditevent WHERE sequence = 20",
+    "UPDATE decisions_auditevent SET prev_hash = hash WHERE sequence = 4020",
+])
+def test_stopping_early_leaves_the_surrounding_transaction_usable(db, tamper):
+    """A broken chain ends the stream long before its end: the query is cancelled inside a
+    savepoint of its own, and the caller's transaction (here the test's) goes on."""
+    bulk_chain(6000)
+    with forging() as cursor:
+        cursor.execute(tamper)
+    streamed, light = both_verdicts()
+    assert streamed == light and not streamed.ok
+    assert AuditEvent.objects.count() == 6000 - tamper.startswith("DELETE")
+    audit_record(action="login", actor=None)
+    assert AuditEvent.objects.latest("sequence").action == "login"
+
+
 # Head digests
 
 
@@ -281,6 +370,30 @@ def test_a_rechained_forgery_passes_alone_but_not_against_the_digest(journey, pe
     assert audit_verify().startswith("Audit chain intact")
     with pytest.raises(CommandError, match=rf"BROKEN at event #{digest.sequence} .*"
                                            "the digest sealed .*rewritten"):
+        audit_verify("--against", str(tmp_path / "head.txt"))
+
+
+def test_against_a_digest_the_first_fault_along_the_chain_is_named(journey, people, tmp_path):
+    """A fault before the sealed event is named before the seal's; the seal's before a fault
+    after it, as a walk along the chain meets them."""
+    digest = export_head(tmp_path / "head.txt")
+    Journey(people).submit()
+    prev_hash = event(3).hash
+    with forging() as cursor:
+        for row in AuditEvent.objects.filter(sequence__gte=4).order_by("sequence"):
+            row.after = {**row.after, "forged": row.sequence == 4}
+            row.prev_hash = prev_hash
+            row.hash = prev_hash = event_hash(row)
+            rewrite(cursor, row)
+        cursor.execute("UPDATE decisions_auditevent SET action = 'forged' WHERE sequence = %s",
+                       [digest.sequence + 2])
+    with pytest.raises(CommandError, match=rf"BROKEN at event #{digest.sequence + 2} "):
+        audit_verify()
+    with pytest.raises(CommandError, match=rf"BROKEN at event #{digest.sequence} .*rewritten"):
+        audit_verify("--against", str(tmp_path / "head.txt"))
+    with forging() as cursor:
+        cursor.execute("UPDATE decisions_auditevent SET action = 'forged' WHERE sequence = 2")
+    with pytest.raises(CommandError, match=r"BROKEN at event #2 .*its content"):
         audit_verify("--against", str(tmp_path / "head.txt"))
 
 

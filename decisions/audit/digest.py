@@ -17,7 +17,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .chain import ChainReport, audit_record, chain_rows, verify_chain, verify_events
+from .chain import (
+    CHAIN_COLUMNS,
+    ChainReport,
+    audit_record,
+    chain_rows,
+    verify_chain,
+    verify_events,
+)
+from .models import AuditEvent
 
 HEADER = "juece audit chain head"
 NOTICE = ("本文件记录审计链截至导出时的最后一条记录及其摘要值，可打印签章后交上级机关留存。"
@@ -138,25 +146,22 @@ def audit_head_export(*, acting_user=None, via: str, out: Path | None = None) ->
 
 
 def verify_against(digest: HeadDigest) -> ChainReport:
-    """Verify the whole chain, and that the digest's event is still the one sealed in it."""
-    seen = {"events": 0, "anchor": None, "problem": ""}
+    """Verify the whole chain, and that the digest's event is still the one sealed in it.
 
-    def watched(rows):
-        for event in rows:
-            seen["events"] += 1
-            if event.sequence == digest.sequence:
-                seen["anchor"] = event
-                seen["problem"] = _anchor_problem(event, digest, seen["events"])
-                if seen["problem"]:
-                    return
-            yield event
-
-    report = verify_events(watched(chain_rows()))
-    anchor = seen["anchor"]
-    if seen["problem"]:
-        return ChainReport(False, seen["events"], anchor.pk, seen["problem"],
-                           first_bad_sequence=anchor.sequence)
-    if report.ok and anchor is None:
+    The first fault along the chain is reported: one before the sealed event, else the sealed
+    event's own disagreement with the digest, else the chain's verdict from there on."""
+    report = verify_chain()
+    if not report.ok and report.first_bad_sequence < digest.sequence:
+        return report
+    anchor = (AuditEvent.objects.filter(sequence=digest.sequence)
+              .values_list(*CHAIN_COLUMNS, named=True).first())
+    if anchor is not None:
+        events = AuditEvent.objects.filter(sequence__lte=digest.sequence).count()
+        problem = _anchor_problem(anchor, digest, events)
+        if problem:
+            return ChainReport(False, events, anchor.pk, problem,
+                               first_bad_sequence=anchor.sequence)
+    elif report.ok:
         return ChainReport(False, report.events, None,
                            f"the digest seals event #{digest.sequence}, but the chain ends at "
                            f"#{report.head_sequence or 0}: events were cut off its end",
