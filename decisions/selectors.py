@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
@@ -28,6 +29,7 @@ from .models import (
     PublicComment,
     PublicParticipation,
     RiskAssessment,
+    StageSkip,
     StageTask,
     TaskDeadline,
 )
@@ -71,18 +73,26 @@ def decisions_not_overdue(decisions: QuerySet[Decision],
 
 def decision_for_page(pk: int) -> Decision:
     """One decision with everything its page shows, in a fixed number of queries."""
+    return _decision_with_records(pk=pk)
+
+
+def _decision_with_records(**lookup) -> Decision:
     return (Decision.objects
             .select_related("current_version", "drafter", "reviewer", "counsel",
                             "risk_assessor", "publication", "withdrawal__withdrawn_by",
                             "participation_skip_confirmed_by", "catalogue_item__catalogue")
             .prefetch_related(
-                "experts", "stage_skips__decided_by", "disagreements", "returns",
+                "experts", "disagreements", "returns",
+                # Each record with its person in one query, not a second one for the people.
+                Prefetch("stage_skips", queryset=StageSkip.objects.select_related("decided_by")),
                 Prefetch("versions", queryset=DraftVersion.objects.select_related("created_by")
                          .prefetch_related("attachments").order_by("number")),
                 Prefetch("participations",
                          queryset=PublicParticipation.objects.prefetch_related("comments")),
-                "expert_opinions__expert",
-                "risk_assessments__assessed_by",
+                Prefetch("expert_opinions",
+                         queryset=ExpertOpinion.objects.select_related("expert")),
+                Prefetch("risk_assessments",
+                         queryset=RiskAssessment.objects.select_related("assessed_by")),
                 Prefetch("reviews", queryset=LegalReview.objects.select_related(
                     "reviewed_by", "draft_version", "document_number").order_by("id")),
                 Prefetch("counsel_opinions", queryset=CounselOpinion.objects.select_related(
@@ -96,7 +106,7 @@ def decision_for_page(pk: int) -> Decision:
                              queryset=MemberPositionRecord.objects.select_related("member")),
                 ).order_by("id")),
             )
-            .get(pk=pk))
+            .get(**lookup))
 
 
 def decision_for_timeline_by_process(process_pk: int) -> Decision:
@@ -332,7 +342,8 @@ def withdrawal_problem(decision: Decision) -> tuple[str, str] | None:
     head of the decision organ has adopted it or not (Art. 30), or it is archived."""
     if decision.status == DecisionStatus.WITHDRAWN:
         return ("withdrawal_not_allowed", _("This decision is already withdrawn."))
-    meeting = decision.meetings.order_by("-id").first()
+    # The latest meeting, from those the decision page has loaded already if it has.
+    meeting = max(decision.meetings.all(), key=attrgetter("pk"), default=None)
     decided = meeting is not None and meeting.head_decision in HEAD_DECISIONS_CONCLUDING
     if decided or decision.status != DecisionStatus.ACTIVE or decision.stage == Stage.ARCHIVED:
         return ("withdrawal_not_allowed",
@@ -461,10 +472,8 @@ def decision_by_process(process_pk: int) -> Decision | None:
 
 
 def decision_for_page_by_process(process_pk: int) -> Decision:
-    pk = Decision.objects.filter(process_id=process_pk).values_list("pk", flat=True).first()
-    if pk is None:
-        raise Decision.DoesNotExist
-    return decision_for_page(pk)
+    """As ``decision_for_page``, found by its workflow run's number (unique: one query)."""
+    return _decision_with_records(process_id=process_pk)
 
 
 def notifications_for_user(user) -> QuerySet[Notification]:
