@@ -7,6 +7,7 @@ read the decision stays.
 """
 
 from collections.abc import Callable
+from functools import cached_property
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
@@ -48,7 +49,8 @@ def can_view(user, decision: Decision) -> bool:
         readable = user._juece_readable = set()
     if decision.pk is not None and decision.pk in readable:
         return True
-    if user.has_perm(VIEW) or user.has_perm(VIEW, decision):
+    if user.has_perm(VIEW) or (user.is_active and _object_grants(
+            user, decision, [rulebook.VIEW_PERMISSION]).exists()):
         readable.add(decision.pk)
         return True
     return False
@@ -76,9 +78,7 @@ def can_read_figures(user) -> bool:
 
 def can_act(user, stage: str, decision: Decision) -> bool:
     """Object permission only: a global grant of a stage permission counts for nothing."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return _object_perm(user, rulebook.stage_permission(stage), decision)
+    return Standing(user, decision).can_act(stage)
 
 
 def takes_part(user, decision: Decision) -> bool:
@@ -98,11 +98,8 @@ def require_act(user, stage: str, decision: Decision) -> None:
 
 
 def may_change_deadlines(user, decision: Decision) -> bool:
-    """The office keeps the deadlines of a decision's tasks: it holds the grant of a stage the
-    rulebook gives the office, acceptance from the submission and publication from the
-    acceptance until the file is closed (the acceptance grant ends once accepted)."""
-    return any(can_act(user, rule.stage, decision) for rule in rulebook.RULES
-               if rule.actor == Role.OFFICE and rule.permission)
+    """Whether ``user`` keeps the deadlines of this decision's tasks (``Standing``)."""
+    return Standing(user, decision).may_change_deadlines()
 
 
 def require_may_change_deadlines(user, decision: Decision) -> None:
@@ -114,16 +111,8 @@ def require_may_change_deadlines(user, decision: Decision) -> None:
 
 
 def may_withdraw(user, decision: Decision) -> bool:
-    """Who may withdraw the proposal: its drafter until the office accepts it, and the office
-    (the role) at any time it may read it; until when is the service's gate (the head's
-    decision)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if not can_view(user, decision):
-        return False
-    if has_role(user, Role.OFFICE):
-        return True
-    return user.pk == decision.drafter_id and decision.accepted_at is None
+    """Whether ``user`` may withdraw the proposal now (``Standing``)."""
+    return Standing(user, decision).may_withdraw()
 
 
 def require_withdraw(user, decision: Decision) -> None:
@@ -174,11 +163,60 @@ def readable_by(user, decision_key: str = "pk", *, per_row: bool = False) -> Q:
     return Q(Exists(mine)) | Q(Exists(ours))
 
 
-def _object_perm(user, perm: str, decision: Decision) -> bool:
-    """A grant on this very decision, to the user or one of his groups; being a superuser or
-    holding the permission globally does not count."""
-    _app_label, codename = perm.split(".", 1)
-    return _object_grants(user, decision, [codename]).exists()
+class Standing:
+    """What ``user`` holds on ``decision``: his roles and his grants on this very decision, each
+    read once (one query) when first asked, so that a page asking who may press each of its
+    buttons reads them twice, not once a button. Object grants only: being a superuser or
+    holding a stage permission globally does not count. Built for one question or one request:
+    it does not see a grant given after it has read them."""
+
+    def __init__(self, user, decision: Decision | None):
+        self.user = user
+        self.decision = decision
+        self.active = user is not None and user.is_authenticated and user.is_active
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.active:
+            return frozenset()
+        return frozenset(self.user.groups.values_list("name", flat=True))
+
+    @cached_property
+    def codenames(self) -> frozenset[str]:
+        """The codenames of the permissions granted on the decision, to the user or his groups."""
+        if not self.active or self.decision is None:
+            return frozenset()
+        grants = {"object_pk": str(self.decision.pk),
+                  "permission__content_type__app_label": Decision._meta.app_label}
+        return frozenset(
+            UserObjectPermission.objects.filter(user=self.user, **grants)
+            .values_list("permission__codename", flat=True)
+            .union(GroupObjectPermission.objects.filter(group__user=self.user, **grants)
+                   .values_list("permission__codename", flat=True)))
+
+    def has_role(self, role: str) -> bool:
+        return str(role) in self.roles
+
+    def can_act(self, stage: str) -> bool:
+        _app_label, codename = rulebook.stage_permission(stage).split(".", 1)
+        return self.active and codename in self.codenames
+
+    def may_change_deadlines(self) -> bool:
+        """The office keeps the deadlines of a decision's tasks: it holds the grant of a stage
+        the rulebook gives the office, acceptance from the submission and publication from the
+        acceptance until the file is closed (the acceptance grant ends once accepted)."""
+        return any(self.can_act(rule.stage) for rule in rulebook.RULES
+                   if rule.actor == Role.OFFICE and rule.permission)
+
+    def may_withdraw(self) -> bool:
+        """Who may withdraw the proposal: its drafter until the office accepts it, and the
+        office (the role) at any time it may read it; until when is the service's gate (the
+        head's decision)."""
+        if not self.active or not can_view(self.user, self.decision):
+            return False
+        if self.has_role(Role.OFFICE):
+            return True
+        return self.user.pk == self.decision.drafter_id and self.decision.accepted_at is None
 
 
 def _object_grants(user, decision: Decision, codenames):

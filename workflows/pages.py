@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import generic
@@ -31,7 +32,6 @@ from .diffs import draft_diff
 from .downloads import attachment_disposition
 from .flows import DecisionFlow
 from .links import step_title, task_path
-from .models import DecisionProcess
 from .task_filters import CompletedTaskFilter, TaskFilter
 
 #: The session key viewflow keeps a task list's address under (its StoreRequestPathMixin).
@@ -116,19 +116,22 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         decision = self.get_decision()
-        services.decision_record_dossier_read(decision=decision, acting_user=self.request.user,
+        services.decision_record_dossier_read(decision=decision, acting_user=user,
                                               page=self.request.path)
-        process = DecisionProcess.objects.get(pk=decision.process_id)
+        # Who may press which button, from one read of the user's roles and one of his grants
+        # on this decision, not a query a button.
+        standing = permissions.Standing(user, decision)
         tasks = [task for task in selectors.stage_tasks(decision)
                  if task.step != DecisionFlow.start.name]
         open_tasks = [t for t in tasks if t.is_open]
         versions = list(decision.versions.all())
         reviews = list(decision.reviews.all())
         latest_review = reviews[-1] if reviews else None
+        may_change_deadlines = standing.may_change_deadlines() and not decision.is_closed
         context.update(
             decision=decision,
-            process=process,
             versions=versions,
             diffs=[(older, newer, draft_diff(older.text, newer.text))
                    for older, newer in zip(versions, versions[1:], strict=False)],
@@ -137,20 +140,21 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
             review_valid=selectors.review_is_current(decision, latest_review),
             open_tasks=open_tasks,
             open_task_rows=_open_task_rows(decision, open_tasks),
-            may_change_deadlines=(permissions.may_change_deadlines(self.request.user, decision)
-                                  and not decision.is_closed),
-            deadline_form=forms.DeadlineChangeForm(auto_id=False),
+            may_change_deadlines=may_change_deadlines,
+            # The same form on every open task's row: rendered once.
+            deadline_form=(forms.DeadlineChangeForm(auto_id=False).as_div()
+                           if may_change_deadlines and open_tasks else ""),
             done_tasks=[{"task": t, "title": step_title(t)} for t in tasks if not t.is_open],
             rules=RULES,
             stage_rank=selectors.stages_passed(decision),
             flow_viewset=self.request.resolver_match.flow_viewset,
-            may_withdraw=(permissions.may_withdraw(self.request.user, decision)
+            may_withdraw=(standing.may_withdraw()
                           and selectors.withdrawal_problem(decision) is None),
             withdrawal_form=forms.WithdrawalForm(auto_id="id_withdraw_%s"),
-            may_take_dossier=may_take_the_dossier(self.request.user),
-            may_record_adoption=(permissions.can_act(self.request.user, Stage.REVISION, decision)
+            may_take_dossier=may_take_the_dossier(user, standing),
+            may_record_adoption=(standing.can_act(Stage.REVISION)
                                  and selectors.opinion_adoption_problem(decision) is None),
-            **catalogue_link_context(self.request.user, decision),
+            **catalogue_link_context(user, decision),
             expert_opinions=[
                 (opinion, forms.OpinionAdoptionForm(
                     auto_id=f"id_opinion{opinion.pk}_%s",
@@ -160,16 +164,21 @@ class DecisionDetailView(DecisionPageMixin, generic.TemplateView):
         return context
 
 
-def may_take_the_dossier(user) -> bool:
+def may_take_the_dossier(user, standing: permissions.Standing | None = None) -> bool:
     """The archive dossier holds the decision's whole trail, refused attempts and IP addresses
     included: it is the auditors' (selectors.shows_ip) and the office's, which keeps the archive
     (Art. 33); not every participant's."""
-    return selectors.shows_ip(user) or permissions.has_role(user, Role.OFFICE)
+    if selectors.shows_ip(user):
+        return True
+    return (standing.has_role(Role.OFFICE) if standing is not None
+            else permissions.has_role(user, Role.OFFICE))
 
 
 def _open_task_rows(decision, open_tasks) -> list[dict]:
     """Each open task with its deadline, state and the office's changes to it (two queries for
     the calendar and one for the changes, however many tasks)."""
+    if not open_tasks:
+        return []
     changes = selectors.deadline_changes(decision)
     today = timezone.localdate()
     calendar = WorkingCalendar.around(today)
@@ -285,20 +294,62 @@ class PinnedPathMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class FixedColumn:
+    """One of viewflow's list columns, its header, type and order asked once per page: viewflow
+    looks each up again, through its column's methods, for every cell of every row."""
+
+    def __init__(self, column):
+        self.column, self.attr_name = column, column.attr_name
+        self.header, self.column_type = column.header(), column.column_type()
+        self._orderby = column.orderby()
+
+    def orderby(self):
+        return self._orderby
+
+    def get_value(self, obj):
+        return self.column.get_value(obj)
+
+    def format_value(self, obj, value):
+        return self.column.format_value(obj, value)
+
+
 class TaskColumnsMixin(PinnedPathMixin):
-    """Columns a task row shows: the task, its decision and its stage."""
+    """Columns a task row shows: the task, its decision and its stage. What the rows need beyond
+    the task is read for the page's tasks only, once each."""
+
+    @cached_property
+    def list_columns(self):
+        return {name: FixedColumn(self.get_column_def(name)) for name in self.get_columns()}
+
+    def get_page_data(self, page):
+        self._page = list(page)
+        return super().get_page_data(self._page)
+
+    @cached_property
+    def _task_urls(self) -> dict:
+        return {}
+
+    def _task_url(self, task) -> str:
+        if task.pk not in self._task_urls:
+            self._task_urls[task.pk] = task.flow_task.reverse("index",
+                                                              args=[task.process_id, task.pk])
+        return self._task_urls[task.pk]
+
+    def task_id(self, task):
+        return mark_safe(f'<a href="{self._task_url(task)}">#{task.process_id}/{task.pk}</a>')  # noqa: S308  (numbers and a reversed path, as viewflow writes it)
+
+    task_id.short_description = _("#")
 
     def task_title(self, task):
         """The task's name is its link, as the number beside it is: people look for the name."""
-        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
-        return format_html('<a href="{}">{}</a>', url, task.title)
+        return format_html('<a href="{}">{}</a>', self._task_url(task), task.title)
 
     task_title.short_description = _("Task")
 
     @cached_property
     def _decisions(self) -> dict:
-        """The decisions of the listed tasks, by process number, in one query."""
-        return selectors.decisions_by_process(self.queryset.values("process_id"))
+        """The decisions of the page's tasks, by process number, in one query."""
+        return selectors.decisions_by_process({task.process_id for task in self._page})
 
     def decision_title(self, task):
         decision = self._decisions.get(task.process_id)
@@ -318,9 +369,9 @@ class TaskColumnsMixin(PinnedPathMixin):
 
     @cached_property
     def _deadlines(self) -> dict:
-        """The deadlines of the listed tasks, by task number, in one query."""
+        """The deadlines of the page's tasks, by task number, in one query."""
         return {task_id: deadline_of(stage_task) for task_id, stage_task in
-                selectors.stage_tasks_by_id(self.queryset.values("pk")).items()}
+                selectors.stage_tasks_by_id([task.pk for task in self._page]).items()}
 
     def due_on(self, task):
         deadline = self._deadlines.get(task.pk)
