@@ -56,7 +56,21 @@ def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """The choices read in one plain query. Django reads them through a server-side cursor
+    (declare, fetch, close: three round trips), made for long lists; a year's catalogue is a
+    few dozen items."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class CatalogueItemChoiceField(forms.ModelChoiceField):
+    iterator = _FetchedChoices
+
     def label_from_instance(self, obj):
         return _("No. %(number)s %(title)s (%(unit)s, quarter %(quarter)s)") % {
             "number": obj.number, "title": obj.title, "unit": obj.lead_unit,
