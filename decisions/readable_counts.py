@@ -37,11 +37,12 @@ TTL = 300
 
 
 def generation() -> int | None:
-    """The present generation, or ``None`` where there is no sequence to read."""
+    """The present generation, or ``None`` where there is no sequence to read (SQLite, or a
+    database migrated back before 0021) or it has never moved."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608  (a constant name)
+        cursor.execute("SELECT pg_sequence_last_value(to_regclass(%s))", [SEQUENCE])
         return cursor.fetchone()[0]
 
 
@@ -62,8 +63,8 @@ def readable_count(user, count: Callable[[], int]) -> int:
 
 
 def _move() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+    with connection.cursor() as cursor:  # nothing to move where the sequence is not (yet) there
+        cursor.execute("SELECT nextval(to_regclass(%s))", [SEQUENCE])
 
 
 def _move_pending() -> bool:
