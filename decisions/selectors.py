@@ -453,9 +453,18 @@ def stage_tasks_visible_to(user) -> QuerySet[StageTask]:
             .select_related("holder", "deadline", "decision"))
 
 
-def decisions_by_process(process_ids) -> dict[int, Decision]:
-    """The decisions carried by the workflow runs numbered ``process_ids``, by that number."""
-    return {d.process_id: d for d in Decision.objects.filter(process_id__in=process_ids)}
+def decision_titles_by_process(process_ids) -> dict[int, str]:
+    """The titles of the decisions carried by the workflow runs numbered ``process_ids``, by
+    that number."""
+    return dict(Decision.objects.filter(process_id__in=process_ids)
+                .values_list("process_id", "title"))
+
+
+def deadlines_by_task(task_ids) -> dict[int, TaskDeadline]:
+    """The deadlines of the stage tasks numbered ``task_ids``, by that number (an old task may
+    have none)."""
+    return {deadline.task_id: deadline
+            for deadline in TaskDeadline.objects.filter(task_id__in=task_ids)}
 
 
 def stages_passed(decision: Decision) -> int:

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -300,7 +301,7 @@ class FixedColumn:
 
     def __init__(self, column):
         self.column, self.attr_name = column, column.attr_name
-        self.header, self.column_type = column.header(), column.column_type()
+        self.header, self.column_type = str(column.header()), column.column_type()
         self._orderby = column.orderby()
 
     def orderby(self):
@@ -313,9 +314,21 @@ class FixedColumn:
         return self.column.format_value(obj, value)
 
 
+class TaskPaginator(Paginator):
+    """An empty list's page is no rows: the ORM is not asked to write the query of an empty
+    slice, which it then finds it need not run."""
+
+    def page(self, number):
+        if self.count == 0:
+            return self._get_page([], self.validate_number(number), self)
+        return super().page(number)
+
+
 class TaskColumnsMixin(PinnedPathMixin):
     """Columns a task row shows: the task, its decision and its stage. What the rows need beyond
     the task is read for the page's tasks only, once each."""
+
+    paginator_class = TaskPaginator
 
     @cached_property
     def list_columns(self):
@@ -347,13 +360,12 @@ class TaskColumnsMixin(PinnedPathMixin):
     task_title.short_description = _("Task")
 
     @cached_property
-    def _decisions(self) -> dict:
-        """The decisions of the page's tasks, by process number, in one query."""
-        return selectors.decisions_by_process({task.process_id for task in self._page})
+    def _titles(self) -> dict:
+        """The titles of the page's tasks' decisions, by process number, in one query."""
+        return selectors.decision_titles_by_process({task.process_id for task in self._page})
 
     def decision_title(self, task):
-        decision = self._decisions.get(task.process_id)
-        return decision.title if decision else ""
+        return self._titles.get(task.process_id, "")
 
     decision_title.short_description = _("Decision")
 
@@ -370,8 +382,7 @@ class TaskColumnsMixin(PinnedPathMixin):
     @cached_property
     def _deadlines(self) -> dict:
         """The deadlines of the page's tasks, by task number, in one query."""
-        return {task_id: deadline_of(stage_task) for task_id, stage_task in
-                selectors.stage_tasks_by_id([task.pk for task in self._page]).items()}
+        return selectors.deadlines_by_task([task.pk for task in self._page])
 
     def due_on(self, task):
         deadline = self._deadlines.get(task.pk)
@@ -391,6 +402,13 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
     filterset_class = TaskFilter
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
+
+    def paginate_queryset(self, queryset, page_size):
+        """Unfiltered, the list's count is the menu's inbox counter: the same query, run once."""
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not set(self.request.GET) - {self.page_kwarg, self.ordering_kwarg}:
+            self.request.juece_inbox_count = paginated[0].count
+        return paginated
 
     @viewprop
     def queryset(self):
