@@ -505,3 +505,16 @@ def test_an_outer_savepoint_rolled_back_after_such_an_append_keeps_only_the_even
             pass
     assert [e.after["n"] for e in AuditEvent.objects.order_by("sequence")] == [1]
     assert verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_large_floats_are_recorded_as_the_database_gives_them_back(journey):
+    """PostgreSQL keeps a JSON number exactly and gives Python's ``1e+16`` back as an integer:
+    the event records what will be read back, so its hash still holds."""
+    audit_record(action="login", actor=None, after={
+        "large": 1e16, "huge": 2.0**60, "negative": -3.5e20, "round": 100.0, "small": 1e-7})
+    event = AuditEvent.objects.latest("sequence")
+    assert event.after == {"large": 10**16, "huge": 1152921504606847000,
+                           "negative": -350000000000000000000, "round": 100.0, "small": 1e-7}
+    streamed, light = both_verdicts()
+    assert streamed.ok and light.ok

@@ -9,6 +9,7 @@ side by side may stand a moment out of order along the chain.
 """
 
 import datetime
+import decimal
 import hashlib
 import json
 import re
@@ -46,8 +47,20 @@ def snapshot(instance: models.Model | None, fields: list[str] | None = None) -> 
     return jsonable(data)
 
 
+def _number_as_stored(text: str):
+    """A JSON number with a fraction or an exponent, as PostgreSQL's jsonb will give it back.
+    The database keeps the number exactly (``numeric``) and writes one of Python's large floats,
+    ``1e+16``, as the integer ``10000000000000000``: recorded as a float, such an event would
+    be read back as another value than the one its hash was taken over, and never verify."""
+    if "e+" in text:
+        return int(decimal.Decimal(text))
+    return float(text)
+
+
 def jsonable(data):
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """``data`` as the audit trail stores and reads it back: JSON's types only."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False),
+                      parse_float=_number_as_stored)
 
 
 @contextmanager
