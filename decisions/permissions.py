@@ -11,7 +11,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
@@ -164,11 +164,11 @@ def readable_by(user, decision_key: str = "pk", *, per_row: bool = False) -> Q:
 
 
 class Standing:
-    """What ``user`` holds on ``decision``: his roles and his grants on this very decision, each
-    read once (one query) when first asked, so that a page asking who may press each of its
-    buttons reads them twice, not once a button. Object grants only: being a superuser or
-    holding a stage permission globally does not count. Built for one question or one request:
-    it does not see a grant given after it has read them."""
+    """What ``user`` holds on ``decision``: his roles and his grants on this very decision, read
+    together when first asked, so that a page asking who may press each of its buttons reads
+    them in one query, not one a button. Object grants only: being a superuser or holding a
+    stage permission globally does not count. Built for one question or one request: it does
+    not see a grant given after it has read them."""
 
     def __init__(self, user, decision: Decision | None):
         self.user = user
@@ -176,23 +176,33 @@ class Standing:
         self.active = user is not None and user.is_authenticated and user.is_active
 
     @cached_property
-    def roles(self) -> frozenset[str]:
+    def _held(self) -> tuple[frozenset[str], frozenset[str]]:
+        """His roles and the codenames of the permissions granted on the decision, to him or
+        his groups: read together, in one query."""
         if not self.active:
-            return frozenset()
-        return frozenset(self.user.groups.values_list("name", flat=True))
+            return frozenset(), frozenset()
+        role, grant = Value("role"), Value("grant")
+        rows = self.user.groups.annotate(kind=role).values_list("kind", "name")
+        if self.decision is not None:
+            grants = {"object_pk": str(self.decision.pk),
+                      "permission__content_type__app_label": Decision._meta.app_label}
+            rows = rows.union(
+                UserObjectPermission.objects.filter(user=self.user, **grants)
+                .annotate(kind=grant).values_list("kind", "permission__codename"),
+                GroupObjectPermission.objects.filter(group__user=self.user, **grants)
+                .annotate(kind=grant).values_list("kind", "permission__codename"))
+        held = {"role": set(), "grant": set()}
+        for kind, name in rows:
+            held[kind].add(name)
+        return frozenset(held["role"]), frozenset(held["grant"])
 
-    @cached_property
+    @property
+    def roles(self) -> frozenset[str]:
+        return self._held[0]
+
+    @property
     def codenames(self) -> frozenset[str]:
-        """The codenames of the permissions granted on the decision, to the user or his groups."""
-        if not self.active or self.decision is None:
-            return frozenset()
-        grants = {"object_pk": str(self.decision.pk),
-                  "permission__content_type__app_label": Decision._meta.app_label}
-        return frozenset(
-            UserObjectPermission.objects.filter(user=self.user, **grants)
-            .values_list("permission__codename", flat=True)
-            .union(GroupObjectPermission.objects.filter(group__user=self.user, **grants)
-                   .values_list("permission__codename", flat=True)))
+        return self._held[1]
 
     def has_role(self, role: str) -> bool:
         return str(role) in self.roles
