@@ -329,6 +329,19 @@ class TaskColumnsMixin(PinnedPathMixin):
     the task is read for the page's tasks only, once each."""
 
     paginator_class = TaskPaginator
+    #: The list unfiltered, of its user (``queues.tasks_inbox``...): counted by
+    #: ``queues.count_of``, which runs the same query without building it.
+    tasks = None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Unfiltered, the list's count is the menu's counter of the same list (``MenuCount``
+        reads it from the request): one query for both."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.tasks and not set(self.request.GET) - {self.page_kwarg, self.ordering_kwarg}:
+            counted = self.request.__dict__.setdefault("juece_task_counts", {})
+            paginator.count = counted[self.tasks] = queues.count_of(self.tasks,
+                                                                    self.request.user)
+        return paginator
 
     @cached_property
     def list_columns(self):
@@ -399,18 +412,10 @@ class TaskColumnsMixin(PinnedPathMixin):
 
 class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
     template_name = "workflows/task_list.html"
+    tasks = staticmethod(queues.tasks_inbox)
     filterset_class = TaskFilter
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        """Unfiltered, the list's count is the menu's inbox counter: the same query, run once,
-        as ``queues.count_of`` runs it without building it."""
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if not set(self.request.GET) - {self.page_kwarg, self.ordering_kwarg}:
-            paginator.count = self.request.juece_inbox_count = queues.count_of(
-                queues.tasks_inbox, self.request.user)
-        return paginator
 
     @viewprop
     def queryset(self):
@@ -420,6 +425,7 @@ class InboxView(TaskColumnsMixin, flow_lists.FlowInboxListView):
 
 class QueueView(TaskColumnsMixin, flow_lists.FlowQueueListView):
     template_name = "workflows/task_list.html"
+    tasks = staticmethod(queues.tasks_queue)
     filterset_class = TaskFilter
     columns = ("task_id", "task_title", "decision_title", "stage", "created", "due_on",
                "deadline_state")
@@ -435,6 +441,7 @@ class ArchiveView(TaskColumnsMixin, flow_lists.FlowArchiveListView):
 
     template_name = "workflows/task_list.html"
     title = pgettext_lazy("menu", "Completed tasks")
+    tasks = staticmethod(queues.tasks_archive)
     filterset_class = CompletedTaskFilter
     columns = ("task_id", "task_title", "decision_title", "created", "finished")
 

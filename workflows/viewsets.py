@@ -14,15 +14,17 @@ from .dashboard import FiguresViewsetMixin
 
 class MenuCount:
     """``{{ user_queue.count }}``: the number of a user's tasks, counted when the menu shows it,
-    or as the page's own list counted them (``known``, a request attribute the inbox sets)."""
+    or as the page's own list counted them (``juece_task_counts``, pages.TaskColumnsMixin)."""
 
-    def __init__(self, tasks, request, known: str = ""):
-        self.tasks, self.request, self.known = tasks, request, known
+    def __init__(self, tasks, request):
+        self.tasks, self.request = tasks, request
 
     @cached_property
     def count(self) -> int:
-        known = getattr(self.request, self.known, None) if self.known else None
-        return known if known is not None else queues.count_of(self.tasks, self.request.user)
+        counted = getattr(self.request, "juece_task_counts", {})
+        if self.tasks in counted:
+            return counted[self.tasks]
+        return queues.count_of(self.tasks, self.request.user)
 
 
 class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppViewset):
@@ -60,7 +62,7 @@ class DecisionAppViewset(CatalogueViewsetMixin, FiguresViewsetMixin, FlowAppView
 
     def get_context_data(self, request):
         """The menu's counters, from the same task lists the pages show, and the auditor's link."""
-        return {"user_inbox": MenuCount(queues.tasks_inbox, request, known="juece_inbox_count"),
+        return {"user_inbox": MenuCount(queues.tasks_inbox, request),
                 "user_queue": MenuCount(queues.tasks_queue, request),
                 "may_search_audit_trail": permissions.can_search_audit_trail(request.user),
                 "may_manage_catalogue": may_manage_catalogue(request.user)}
