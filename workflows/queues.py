@@ -121,8 +121,9 @@ def tasks_queue(user):
 _NOBODY = -1_987_654_321
 
 
-def _count_sql(tasks) -> tuple[str, list]:
-    """The SQL and parameters of ``tasks(nobody).count()``, exactly as the ORM writes them."""
+def _count_sql(tasks) -> tuple[str, list] | None:
+    """The SQL and parameters of ``tasks(nobody).count()``, exactly as the ORM writes them;
+    None when the ORM knows the list empty without asking (no stage permission exists yet)."""
     queryset, written = tasks(get_user_model()(pk=_NOBODY)), []
 
     def keep(execute, sql, params, many, context):
@@ -131,6 +132,8 @@ def _count_sql(tasks) -> tuple[str, list]:
 
     with connection.execute_wrapper(keep):
         queryset.count()
+    if not written:
+        return None
     (sql, params), = written
     return sql, params
 
@@ -140,7 +143,10 @@ def count_of(tasks, user) -> int:
     (``tasks_inbox``, ``tasks_queue``): the same query, without building it on every page.
     Building the queue's EXISTS, CASE and subqueries cost the ORM more than the menu's whole
     template (docs/performance.md)."""
-    sql, params = _once(("count", tasks), lambda: _count_sql(tasks))
+    query = _once(("count", tasks), lambda: _count_sql(tasks))
+    if query is None:
+        return 0
+    sql, params = query
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk if param == _NOBODY else param for param in params])
         return cursor.fetchone()[0]
