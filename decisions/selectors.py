@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from operator import attrgetter
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -82,7 +83,10 @@ def _decision_with_records(**lookup) -> Decision:
                             "risk_assessor", "publication", "withdrawal__withdrawn_by",
                             "participation_skip_confirmed_by", "catalogue_item__catalogue")
             .prefetch_related(
-                "experts", "disagreements", "returns",
+                # People and their records in a fixed order (by number), not as the database
+                # happens to return them.
+                Prefetch("experts", queryset=get_user_model().objects.order_by("id")),
+                "disagreements", "returns",
                 # Each record with its person in one query, not a second one for the people.
                 Prefetch("stage_skips", queryset=StageSkip.objects.select_related("decided_by")),
                 Prefetch("versions", queryset=DraftVersion.objects.select_related("created_by")
@@ -90,7 +94,7 @@ def _decision_with_records(**lookup) -> Decision:
                 Prefetch("participations",
                          queryset=PublicParticipation.objects.prefetch_related("comments")),
                 Prefetch("expert_opinions",
-                         queryset=ExpertOpinion.objects.select_related("expert")),
+                         queryset=ExpertOpinion.objects.select_related("expert").order_by("id")),
                 Prefetch("risk_assessments",
                          queryset=RiskAssessment.objects.select_related("assessed_by")),
                 Prefetch("reviews", queryset=LegalReview.objects.select_related(
@@ -99,11 +103,11 @@ def _decision_with_records(**lookup) -> Decision:
                     "draft_version")),
                 Prefetch("meetings", queryset=Meeting.objects.select_related(
                     "head", "recorded_by", "draft_version").prefetch_related(
-                    "attendees",
-                    Prefetch("absences",
-                             queryset=MeetingAbsence.objects.select_related("member")),
-                    Prefetch("positions",
-                             queryset=MemberPositionRecord.objects.select_related("member")),
+                    Prefetch("attendees", queryset=get_user_model().objects.order_by("id")),
+                    Prefetch("absences", queryset=MeetingAbsence.objects
+                             .select_related("member").order_by("id")),
+                    Prefetch("positions", queryset=MemberPositionRecord.objects
+                             .select_related("member").order_by("id")),
                 ).order_by("id")),
             )
             .get(**lookup))
