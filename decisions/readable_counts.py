@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -46,18 +47,25 @@ def generation() -> int | None:
         return cursor.fetchone()[0]
 
 
-def readable_count(user, count: Callable[[], int]) -> int:
-    """The number of decisions ``user`` may read, as ``count()`` gives it, from the cache while
-    the generation has not moved (and counted afresh inside a transaction that moved it). One
-    who reads every decision (a superuser, a global grant) has another count than his grants'."""
+def readable_count(user, narrow: Callable[[QuerySet], QuerySet] | None = None) -> int:
+    """The number of decisions ``user`` may read, counted over his grants at once
+    (``permissions.readable_by``), not probed row by row as a page of them is read.
+
+    The whole list's count comes from the cache while the generation has not moved (and is
+    counted afresh inside a transaction that moved it); one who reads every decision (a
+    superuser, a global grant) has another count than his grants'. A list ``narrow``-ed (by
+    stage, by lateness: both move without a grant) is counted each time."""
+    decisions = permissions.decisions_visible_to(user)
+    if narrow is not None:
+        return narrow(decisions).count()
     now = generation()
     if now is None or _move_pending():
-        return count()
+        return decisions.count()
     reads_all = user.is_superuser or permissions.reads_every_decision(user)
     key = f"juece:readable-count:{user.pk}:{int(reads_all)}:{now}"
     known = cache.get(key)
     if known is None:
-        known = count()
+        known = decisions.count()
         cache.set(key, known, TTL)
     return known
 

@@ -75,13 +75,12 @@ class DecisionListView(generic.ListView):
         return decisions.filter(stage=stage) if stage in Stage.values else decisions
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        """A page probes the reader's grants row by row down the date index; the count is over
-        his grants at once, and kept while they do not change (decisions/readable_counts.py)."""
+        """A page probes the reader's grants row by row down the date index; the count is the
+        API's, kept per reader while unfiltered (decisions/readable_counts.py)."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        user = self.request.user
-        count = self._filtered(permissions.decisions_visible_to(user)).count
-        paginator.count = (count() if self.request.GET.get("stage") in Stage.values
-                           else readable_counts.readable_count(user, count))
+        filtered = self.request.GET.get("stage") in Stage.values
+        paginator.count = readable_counts.readable_count(self.request.user,
+                                                         self._filtered if filtered else None)
         return paginator
 
     def get_context_data(self, **kwargs):
